@@ -1,0 +1,29 @@
+"""Create one Django group per SkillsFund role. The list is fixed here, not taken from the code, so that
+this migration means the same thing forever."""
+
+from django.db import migrations
+
+ROLES = [
+    "worker",
+    "employer_representative",
+    "reviewer",
+    "program_manager",
+    "finance_officer",
+    "official",
+    "administrator",
+]
+
+
+def create_roles(apps, schema_editor):
+    Group = apps.get_model("auth", "Group")
+    for name in ROLES:
+        Group.objects.get_or_create(name=name)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("accounts", "0001_initial"),
+        ("auth", "0012_alter_user_first_name_max_length"),
+    ]
+
+    operations = [migrations.RunPython(create_roles, migrations.RunPython.noop)]

@@ -1,0 +1,1 @@
+"""Employers, representatives, pledges, job roles, hires and progress reports (issue 6)."""

@@ -1,0 +1,1 @@
+"""Reporting reads every app and owns no tables of its own yet (issue 7)."""

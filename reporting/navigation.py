@@ -1,0 +1,39 @@
+"""Role-aware navigation: each item says which roles see it. Later issues add their pages here."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from accounts.roles import Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str | Promise
+    url_name: str
+    roles: tuple[Role, ...] = ()  # empty: every signed-in user
+
+
+NAV_ITEMS: tuple[NavItem, ...] = (
+    NavItem(_("Home"), "home"),
+    NavItem(_("Users"), "accounts:user_list", (Role.ADMINISTRATOR,)),
+    NavItem(_("Administration"), "admin:index", (Role.ADMINISTRATOR,)),
+    NavItem(_("My account"), "accounts:profile"),
+)
+
+
+def navigation_for(request: HttpRequest) -> list[dict[str, Any]]:
+    user = request.user
+    if not user.is_authenticated:
+        return []
+    items = []
+    for item in NAV_ITEMS:
+        if item.roles and not any(user.has_role(role) for role in item.roles):
+            continue
+        url = reverse(item.url_name)
+        items.append({"label": item.label, "url": url, "current": request.path == url})
+    return items
