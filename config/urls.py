@@ -1,8 +1,11 @@
+from csp.constants import UNSAFE_INLINE
+from csp.decorators import csp_update
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from core.errors import favicon
 from core.health import health
 
 urlpatterns = [
@@ -13,11 +16,15 @@ urlpatterns = [
     path("api/v1/", include("config.api_urls")),
     # The schema and its documentation are public: they describe the API and hold no records.
     path("api/schema/", login_not_required(SpectacularAPIView.as_view()), name="api-schema"),
+    # Swagger UI sets style attributes from its script; scripts stay 'self'-only.
     path(
         "api/docs/",
-        login_not_required(SpectacularSwaggerSplitView.as_view(url_name="api-schema")),
+        login_not_required(
+            csp_update({"style-src": [UNSAFE_INLINE]})(SpectacularSwaggerSplitView.as_view(url_name="api-schema"))
+        ),
         name="api-docs",
     ),
+    path("favicon.ico", favicon, name="favicon"),
 ]
 
 handler400 = "core.errors.bad_request"

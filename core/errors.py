@@ -2,7 +2,8 @@
 
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.template.loader import render_to_string
 
 
@@ -26,3 +27,9 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 def server_error(request: HttpRequest) -> HttpResponse:
     # No context processors: the failure may be in them.
     return HttpResponse(render_to_string("errors/500.html"), status=500)
+
+
+@login_not_required
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico on pages (like the admin) that do not link ours."""
+    return redirect(static("img/favicon.svg"), permanent=True)

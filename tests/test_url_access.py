@@ -27,6 +27,7 @@ PUBLIC_URL_NAMES = {
     "api-docs",
     "admin:login",  # redirects to the app's sign-in page
     "admin:logout",
+    "favicon",
 }
 
 SAMPLES = {"int": "1", "str": "sample", "slug": "sample", "uuid": str(uuid.UUID(int=1)), "path": "sample/x"}

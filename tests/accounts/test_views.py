@@ -265,3 +265,23 @@ def test_user_list_query_count_does_not_grow_with_users(client, django_assert_nu
     with django_assert_num_queries(len(small.captured_queries)):
         response = client.get(reverse("accounts:user_list"))
     assert response.context["page"].paginator.count == 24
+
+
+def test_sign_in_outcomes_are_logged(client, settings, caplog) -> None:
+    settings.AXES_FAILURE_LIMIT = 2
+    user = UserFactory(email="logged@example.test")
+    with caplog.at_level("INFO", logger="skillsfund.security"):
+        client.post(SIGN_IN, {"username": user.email, "password": PASSWORD})
+        client.post(reverse("accounts:logout"))
+        client.post(SIGN_IN, {"username": user.email, "password": "wrong"})
+        client.post(SIGN_IN, {"username": user.email, "password": "wrong"})
+    messages = [record.getMessage() for record in caplog.records if record.name == "skillsfund.security"]
+    assert messages[0] == f"sign-in user={user.pk} ip=127.0.0.1"
+    assert messages[1] == "sign-in-failed email=logged@example.test ip=127.0.0.1"
+    assert messages[2] == "sign-in-locked-out email=logged@example.test ip=127.0.0.1"
+
+
+def test_error_summary_links_a_radio_group_to_its_first_option(client) -> None:
+    html = client.post(reverse("accounts:signup"), signup_data(role="")).content.decode()
+    assert 'href="#id_role_0"' in html
+    assert 'id="id_role_0"' in html

@@ -18,3 +18,9 @@ def test_health_is_503_when_the_database_is_unreachable(client) -> None:
         response = client.get("/health/")
     assert response.status_code == 503
     assert response.json() == {"status": "unavailable", "database": "unreachable"}
+
+
+def test_favicon_redirects_to_the_static_icon(client) -> None:
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"] == "/static/img/favicon.svg"
