@@ -8,6 +8,10 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from core.errors import favicon
 from core.health import health
 
+# Swagger UI sets style attributes from its script; scripts stay 'self'-only.
+swagger_ui = SpectacularSwaggerSplitView.as_view(url_name="api-schema")
+api_docs = csp_update({"style-src": [UNSAFE_INLINE]})(swagger_ui)
+
 urlpatterns = [
     path("", include("reporting.urls")),
     path("accounts/", include("accounts.urls")),
@@ -16,14 +20,7 @@ urlpatterns = [
     path("api/v1/", include("config.api_urls")),
     # The schema and its documentation are public: they describe the API and hold no records.
     path("api/schema/", login_not_required(SpectacularAPIView.as_view()), name="api-schema"),
-    # Swagger UI sets style attributes from its script; scripts stay 'self'-only.
-    path(
-        "api/docs/",
-        login_not_required(
-            csp_update({"style-src": [UNSAFE_INLINE]})(SpectacularSwaggerSplitView.as_view(url_name="api-schema"))
-        ),
-        name="api-docs",
-    ),
+    path("api/docs/", login_not_required(api_docs), name="api-docs"),
     path("favicon.ico", favicon, name="favicon"),
 ]
 
