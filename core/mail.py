@@ -22,6 +22,13 @@ def send_templated_mail_on_commit(
         html_body: str | None = render_to_string(f"{template}.html", context)
     except TemplateDoesNotExist:  # an HTML part is optional
         html_body = None
+    send_mail_on_commit(subject=subject, body=body, recipients=recipients, html_body=html_body)
+
+
+def send_mail_on_commit(
+    *, subject: str, body: str, recipients: Sequence[str], html_body: str | None = None
+) -> None:
+    """Queue an already rendered message for after commit (nothing is sent if the transaction rolls back)."""
     transaction.on_commit(
         lambda: send_email.enqueue(
             subject=subject, body=body, recipients=list(recipients), html_body=html_body
