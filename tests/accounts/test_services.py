@@ -237,7 +237,7 @@ def test_profile_update_validates_and_saves() -> None:
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_grants_of_the_same_role_write_one_audit_row() -> None:
     """Two administrators granting the same role at once: the row lock lets one write, the other sees it."""
     import threading

@@ -97,7 +97,7 @@ def test_add_service_errors_places_errors_on_fields_or_on_top() -> None:
     assert form.non_field_errors() == ["Round closed."]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_mail_is_sent_only_after_commit() -> None:
     user = UserFactory()
 
