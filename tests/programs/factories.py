@@ -45,7 +45,12 @@ class ProgramFactory(factory.django.DjangoModelFactory):
             return
         ProgramBudget.objects.create(program=self, currency=self.currency)
         if extracted:
-            budget_adjust(program=self, delta=str(extracted), idempotency_key=f"test-budget-{self.pk}", reason="Test budget")
+            budget_adjust(
+                program=self,
+                delta=str(extracted),
+                idempotency_key=f"test-budget-{self.pk}",
+                reason="Test budget",
+            )
 
     @factory.post_generation
     def managers(self, create: bool, extracted: list | None, **kwargs: object) -> None:
@@ -152,6 +157,6 @@ def open_program(**kwargs: object) -> tuple[Program, object]:
     """An open, funded, managed program with a current round (status set directly: a fixture, not a move)."""
     program, manager = managed_program(budget=kwargs.pop("budget", Decimal("100000.00")), **kwargs)
     FundingRoundFactory(program=program)
-    Program.objects.filter(pk=program.pk).update(status=Program.Status.OPEN)  # noqa: fixture setup
+    Program.objects.filter(pk=program.pk).update(status=Program.Status.OPEN)  # fixture setup, not a move
     program.refresh_from_db()
     return program, manager

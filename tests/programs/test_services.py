@@ -120,12 +120,12 @@ def test_every_program_move_is_allowed_or_refused_by_the_table(from_status, to_s
 
 
 def test_the_transition_table_is_the_agreed_lifecycle() -> None:
-    assert Program.TRANSITIONS == {
+    assert {
         "draft": {"open", "archived"},
         "open": {"closed"},
         "closed": {"open", "archived"},
         "archived": set(),
-    }
+    } == Program.TRANSITIONS
 
 
 def test_opening_needs_a_round_and_a_budget() -> None:
