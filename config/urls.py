@@ -15,6 +15,7 @@ api_docs = csp_update({"style-src": [UNSAFE_INLINE]})(swagger_ui)
 urlpatterns = [
     path("", include("reporting.urls")),
     path("accounts/", include("accounts.urls")),
+    path("", include("programs.urls")),
     path("admin/", admin.site.urls),
     path("health/", health, name="health"),
     path("api/v1/", include("config.api_urls")),

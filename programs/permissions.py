@@ -30,6 +30,18 @@ def can_manage_catalog(user: AnyUser) -> Decision:
     return has_role(user, Role.PROGRAM_MANAGER)
 
 
+REQUESTER_ROLES = (Role.WORKER, Role.EMPLOYER_REPRESENTATIVE)
+
+
+def can_request_credential(user: AnyUser) -> Decision:
+    """Workers and employer representatives may ask for a credential that is not listed."""
+    return has_any_role(user, REQUESTER_ROLES)
+
+
+def can_see_credential_requests(user: AnyUser) -> Decision:
+    return has_any_role(user, (*REQUESTER_ROLES, Role.PROGRAM_MANAGER))
+
+
 def can_read_budget(user: AnyUser) -> Decision:
     return has_any_role(user, BUDGET_READERS)
 

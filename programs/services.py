@@ -37,7 +37,12 @@ from programs.models import (
     Skill,
     TrainingProvider,
 )
-from programs.permissions import can_create_program, can_manage_catalog, can_manage_program
+from programs.permissions import (
+    can_create_program,
+    can_manage_catalog,
+    can_manage_program,
+    can_request_credential,
+)
 from programs.rules import validate_rule_parameters
 
 
@@ -171,7 +176,7 @@ def program_transition(*, actor: User, program: Program, to_status: str, reason:
         )
     if to_status not in Program.TRANSITIONS[locked.status]:
         raise Conflict(
-            _("A %(from)s program cannot become %(to)s.")
+            _("A program that is %(from)s cannot become %(to)s.")
             % {"from": locked.get_status_display().lower(), "to": Program.Status(to_status).label.lower()}
         )
     if to_status == Program.Status.OPEN:
@@ -331,6 +336,18 @@ def scoring_criterion_add(
 
 
 @transaction.atomic
+def scoring_criterion_remove(*, actor: User, criterion: ScoringCriterion) -> None:
+    locked = _lock_configurable(actor, criterion.program)
+    ProgramEvent.objects.create(
+        program=locked,
+        actor=actor,
+        action="criterion_removed",
+        payload={"name": criterion.name, "weight": str(criterion.weight)},
+    )
+    criterion.delete()
+
+
+@transaction.atomic
 def program_credential_set(
     *, actor: User, program: Program, credential: Credential, maximum_amount: Any = None
 ) -> ProgramCredential:
@@ -454,10 +471,7 @@ def credential_save(
 @transaction.atomic
 def credential_request_submit(*, actor: User, **fields: Any) -> CredentialRequest:
     """A worker or employer representative asks for a credential that is not listed."""
-    from accounts.roles import Role
-
-    if not (actor.has_role(Role.WORKER) or actor.has_role(Role.EMPLOYER_REPRESENTATIVE)):
-        raise NotAllowed(_("Only workers and employer representatives can request a credential."))
+    _require(can_request_credential(actor))
     request = CredentialRequest(requested_by=actor, **fields)
     if request.cost is not None:
         request.cost = to_amount(request.cost, "USD", field="cost")

@@ -20,6 +20,14 @@ class NavItem:
 
 NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem(_("Home"), "home"),
+    NavItem(_("Programs"), "programs:program_list"),
+    NavItem(_("Catalog"), "programs:catalog"),
+    NavItem(_("Manage programs"), "programs:manage", (Role.PROGRAM_MANAGER,)),
+    NavItem(
+        _("Credential requests"),
+        "programs:request_list",
+        (Role.WORKER, Role.EMPLOYER_REPRESENTATIVE, Role.PROGRAM_MANAGER),
+    ),
     NavItem(_("Users"), "accounts:user_list", (Role.ADMINISTRATOR,)),
     NavItem(_("Administration"), "admin:index", (Role.ADMINISTRATOR,)),
     NavItem(_("My account"), "accounts:profile"),

@@ -7,7 +7,30 @@ def test_openapi_schema_is_valid_and_complete(tmp_path) -> None:
     out = tmp_path / "schema.yaml"
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(out))
     text = out.read_text()
-    for path in ("/api/v1/auth/token/", "/api/v1/me/", "/api/v1/users/", "/api/v1/users/{id}/roles/grant/"):
+    for path in (
+        "/api/v1/auth/token/",
+        "/api/v1/me/",
+        "/api/v1/users/",
+        "/api/v1/users/{id}/roles/grant/",
+        "/api/v1/programs/",
+        "/api/v1/programs/{code}/",
+        "/api/v1/programs/{code}/transition/",
+        "/api/v1/programs/{code}/budget/",
+        "/api/v1/programs/{code}/eligibility-check/",
+        "/api/v1/programs/{program_code}/rounds/",
+        "/api/v1/programs/{program_code}/rounds/{id}/",
+        "/api/v1/programs/{program_code}/caps/{id}/",
+        "/api/v1/programs/{program_code}/eligibility-rules/",
+        "/api/v1/programs/{program_code}/criteria/",
+        "/api/v1/programs/{program_code}/credentials/{credential_id}/",
+        "/api/v1/credentials/",
+        "/api/v1/credentials/{id}/",
+        "/api/v1/providers/",
+        "/api/v1/skills/",
+        "/api/v1/credential-requests/",
+        "/api/v1/credential-requests/{id}/approve/",
+        "/api/v1/credential-requests/{id}/decline/",
+    ):
         assert f"  {path}:" in text
 
 

@@ -28,6 +28,10 @@ PUBLIC_URL_NAMES = {
     "admin:login",  # redirects to the app's sign-in page
     "admin:logout",
     "favicon",
+    "programs:program_list",  # the public list of open programs
+    "programs:program_detail",
+    "programs:catalog",  # the public credential catalog
+    "programs:credential_detail",
 }
 
 SAMPLES = {"int": "1", "str": "sample", "slug": "sample", "uuid": str(uuid.UUID(int=1)), "path": "sample/x"}

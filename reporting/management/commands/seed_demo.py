@@ -5,6 +5,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from accounts.demo import DEMO_ACCOUNTS, seed_demo_accounts
+from accounts.models import User
+from programs.demo import DEMO_PROGRAM_CODES, seed_demo_programs
+from programs.models import Credential, CredentialRequest, Program
 
 
 class Command(BaseCommand):
@@ -26,7 +29,13 @@ class Command(BaseCommand):
             validate_password(password)
         except ValidationError as error:
             raise CommandError("The demo password is too weak: " + " ".join(error.messages)) from error
-        steps = [("accounts", lambda: seed_demo_accounts(password=password))]
+        steps = [
+            ("accounts", lambda: seed_demo_accounts(password=password)),
+            (
+                "programs",
+                lambda: seed_demo_programs(manager=User.objects.get(email="manager@demo.skillsfund.test")),
+            ),
+        ]
         with tqdm(
             steps, desc="Seeding demo data", unit="step", disable=options.get("verbosity", 1) == 0
         ) as bar:
@@ -38,3 +47,10 @@ class Command(BaseCommand):
         for account in DEMO_ACCOUNTS:
             roles = ", ".join(str(role.label) for role in account.roles)
             self.stdout.write(f"  {account.email.ljust(width)}  {password}  ({roles})")
+        programs = Program.objects.filter(code__in=DEMO_PROGRAM_CODES).order_by("code")
+        listed = ", ".join(f"{program.code} ({program.get_status_display().lower()})" for program in programs)
+        self.stdout.write(
+            f"Programs: {listed}; {Credential.objects.count()} credentials in the catalog; "
+            f"{CredentialRequest.objects.filter(status=CredentialRequest.Status.PENDING).count()} "
+            "credential requests waiting for review."
+        )
