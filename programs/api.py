@@ -527,6 +527,13 @@ class ProgramCriterionViewSet(ProgramChildViewSet):
         )
         return Response(ScoringCriterionSerializer(criterion).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(summary="Remove a scoring criterion", responses={204: None, **_errors(401, 403, 404, 409)})
+    def destroy(self, request: Request, program_code: str, pk: str) -> Response:
+        criterion = cast(ScoringCriterion, self.child(program_scoring_criteria(self.get_program()), pk=pk))
+        self.managed_program()
+        services.scoring_criterion_remove(actor=_actor(request), criterion=criterion)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
 
 class ProgramCredentialViewSet(ProgramChildViewSet):
     """The credentials a program funds, each with an optional maximum."""

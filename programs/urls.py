@@ -24,6 +24,11 @@ urlpatterns = [
         name="eligibility_rule_remove",
     ),
     path("programs/<str:code>/criteria/", views.scoring_criteria, name="scoring_criteria"),
+    path(
+        "programs/<str:code>/criteria/<int:pk>/remove/",
+        views.scoring_criterion_remove,
+        name="scoring_criterion_remove",
+    ),
     path("programs/<str:code>/credentials/", views.program_credentials, name="program_credentials"),
     path(
         "programs/<str:code>/credentials/<int:pk>/remove/",

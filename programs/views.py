@@ -53,6 +53,7 @@ from programs.models import (
     EligibilityRule,
     FundingRound,
     Program,
+    ScoringCriterion,
     Skill,
     TrainingProvider,
 )
@@ -505,6 +506,18 @@ def scoring_criteria(request: HttpRequest, code: str) -> HttpResponse:
             "section": "criteria",
         },
     )
+
+
+@predicate_view_check(can_create_program)
+@require_POST
+def scoring_criterion_remove(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    program = _managed_program(request, code)
+    criterion = get_object_or_404(ScoringCriterion.objects.select_related("program"), pk=pk, program=program)
+    if _call_with_message(
+        request, services.scoring_criterion_remove, actor=request.user, criterion=criterion
+    ):
+        messages.success(request, _("Scoring criterion removed."))
+    return redirect("programs:scoring_criteria", code=program.code)
 
 
 @predicate_view_check(can_create_program)

@@ -1418,3 +1418,19 @@ def test_unknown_api_paths_answer_in_json(api_client, path) -> None:
     assert response.status_code == 404
     assert response.json() == {"detail": "Not found."}
     assert api_client.post(path, {}, format="json").status_code == 404
+
+
+def test_criterion_removal_by_the_manager_only(api_client) -> None:
+    from programs.models import ScoringCriterion
+    from tests.programs.factories import managed_program
+
+    program, manager = managed_program()
+    criterion = ScoringCriterion.objects.create(program=program, name="Need", weight=2)
+    url = f"/api/v1/programs/{program.code}/criteria/{criterion.pk}/"
+    api_client.force_authenticate(user_with_role(Role.PROGRAM_MANAGER))
+    assert api_client.delete(url).status_code == 403
+    assert ScoringCriterion.objects.filter(pk=criterion.pk).exists()
+    api_client.force_authenticate(manager)
+    assert api_client.delete(url).status_code == 204
+    assert not ScoringCriterion.objects.filter(pk=criterion.pk).exists()
+    assert api_client.delete(url).status_code == 404

@@ -1558,3 +1558,21 @@ def test_landing_page_links_to_programs_and_the_catalog(client) -> None:
     html = page(client.get("/"))
     assert 'href="/programs/"' in html
     assert 'href="/catalog/"' in html
+
+
+def test_a_manager_removes_a_scoring_criterion_and_others_cannot(client) -> None:
+    from programs.models import ProgramEvent, ScoringCriterion
+    from tests.programs.factories import managed_program
+
+    program, manager = managed_program()
+    criterion = ScoringCriterion.objects.create(program=program, name="Need", weight=2)
+    url = f"/programs/{program.code}/criteria/{criterion.pk}/remove/"
+    client.force_login(user_with_role(Role.PROGRAM_MANAGER))
+    assert client.post(url).status_code == 403
+    assert ScoringCriterion.objects.filter(pk=criterion.pk).exists()
+    client.force_login(manager)
+    assert client.get(url).status_code == 405
+    response = client.post(url)
+    assert response.status_code == 302
+    assert not ScoringCriterion.objects.filter(pk=criterion.pk).exists()
+    assert ProgramEvent.objects.filter(program=program, action="criterion_removed").count() == 1
