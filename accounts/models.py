@@ -129,3 +129,21 @@ class RoleChange(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.role} {self.action} for user {self.user_id}"
+
+
+class Notice(models.Model):
+    """An in-app notice for one person (mail carries the same news). Read state is the only change."""
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="notices")
+    subject = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    url = models.CharField(max_length=300, blank=True, help_text=_("Where the notice leads, in this site."))
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.subject

@@ -239,3 +239,32 @@ def user_profile_update(*, user: User, full_name: str, phone: str, preferred_lan
     locked.full_clean(exclude=["password"])
     locked.save(update_fields=["full_name", "phone", "preferred_language"])
     return locked
+
+
+def notice_send(*, user: User, subject: str, body: str = "", url: str = "", mail: bool = True) -> None:
+    """Tell a person something: an in-app notice now, and the same by mail after commit.
+
+    Side effects: a Notice row; when `mail`, one mail task enqueued after commit.
+    """
+    from accounts.models import Notice
+
+    Notice.objects.create(user=user, subject=subject[:200], body=body, url=url)
+    if mail and user.is_active:
+        link = settings.SITE_URL + url if url else settings.SITE_URL
+        send_templated_mail_on_commit(
+            template="accounts/email/notice",
+            context={"user": user, "subject": subject, "body": body, "link": link},
+            recipients=[user.email],
+            subject=subject,
+        )
+
+
+@transaction.atomic
+def notices_mark_read(*, user: User, notice_ids: Iterable[int] | None = None) -> int:
+    """Mark the user's own notices read (all of them when no ids are given); returns how many changed."""
+    from accounts.models import Notice
+
+    notices = Notice.objects.filter(user=user, read_at__isnull=True)
+    if notice_ids is not None:
+        notices = notices.filter(pk__in=list(notice_ids))
+    return notices.update(read_at=timezone.now())

@@ -252,5 +252,7 @@ LOGGING = {
         "skillsfund.security": {"level": "INFO"},
         "axes": {"level": "INFO"},
         "django.db.backends": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
