@@ -11,7 +11,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
@@ -251,12 +251,14 @@ def notice_send(*, user: User, subject: str, body: str = "", url: str = "", mail
     Notice.objects.create(user=user, subject=subject[:200], body=body, url=url)
     if mail and user.is_active:
         link = settings.SITE_URL + url if url else settings.SITE_URL
-        send_templated_mail_on_commit(
-            template="accounts/email/notice",
-            context={"user": user, "subject": subject, "body": body, "link": link},
-            recipients=[user.email],
-            subject=subject,
-        )
+        # The mail's own wording follows the person's language where a translation exists.
+        with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
+            send_templated_mail_on_commit(
+                template="accounts/email/notice",
+                context={"user": user, "subject": subject, "body": body, "link": link},
+                recipients=[user.email],
+                subject=subject,
+            )
 
 
 @transaction.atomic

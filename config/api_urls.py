@@ -10,6 +10,7 @@ from rest_framework.routers import SimpleRouter
 from rest_framework.views import APIView
 
 from accounts.api import MeView, TokenView, UserViewSet
+from grants.api import ApplicationViewSet, DemographicsView, WorkerProfileView
 from programs.api import (
     PROGRAM_CODE_REGEX,
     CredentialRequestViewSet,
@@ -40,6 +41,7 @@ router.register("credentials", CredentialViewSet, basename="credential")
 router.register("providers", ProviderViewSet, basename="provider")
 router.register("skills", SkillViewSet, basename="skill")
 router.register("credential-requests", CredentialRequestViewSet, basename="credential-request")
+router.register("applications", ApplicationViewSet, basename="application")
 
 
 class ApiRootView(APIView):
@@ -60,6 +62,9 @@ class ApiRootView(APIView):
                 "providers": link("api:provider-list"),
                 "skills": link("api:skill-list"),
                 "credential_requests": link("api:credential-request-list"),
+                "applications": link("api:application-list"),
+                "worker_profile": link("api:me-worker-profile"),
+                "demographics": link("api:me-demographics"),
                 "schema": link("api-schema"),
                 "docs": link("api-docs"),
             }
@@ -84,6 +89,8 @@ urlpatterns = [
     path("", ApiRootView.as_view(), name="root"),
     path("auth/token/", TokenView.as_view(), name="auth-token"),
     path("me/", MeView.as_view(), name="me"),
+    path("me/worker-profile/", WorkerProfileView.as_view(), name="me-worker-profile"),
+    path("me/demographics/", DemographicsView.as_view(), name="me-demographics"),
     *router.urls,
     # Last: only what nothing else took. [\s\S], not ".", so a path with a newline in it is caught too.
     re_path(r"^[\s\S]*$", UnknownPathView.as_view(), name="unknown-path"),

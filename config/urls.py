@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("reporting.urls")),
     path("accounts/", include("accounts.urls")),
     path("", include("programs.urls")),
+    path("", include("grants.urls")),
     path("admin/", admin.site.urls),
     path("health/", health, name="health"),
     path("api/v1/", include("config.api_urls")),

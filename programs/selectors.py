@@ -9,6 +9,7 @@ import django_filters
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
+from core.money import LARGEST_AMOUNT
 from programs.models import (
     CapRule,
     Credential,
@@ -40,13 +41,13 @@ class CredentialFilter(django_filters.FilterSet):
         choices=Credential.DeliveryMode.choices, label="Delivery mode"
     )
     cost_min = django_filters.NumberFilter(
-        field_name="cost", lookup_expr="gte", label="Cost from", min_value=0
+        field_name="cost", lookup_expr="gte", label="Cost from", min_value=0, max_value=LARGEST_AMOUNT
     )
     cost_max = django_filters.NumberFilter(
-        field_name="cost", lookup_expr="lte", label="Cost up to", min_value=0
+        field_name="cost", lookup_expr="lte", label="Cost up to", min_value=0, max_value=LARGEST_AMOUNT
     )
     hours_max = django_filters.NumberFilter(
-        field_name="hours", lookup_expr="lte", label="Hours up to", min_value=0
+        field_name="hours", lookup_expr="lte", label="Hours up to", min_value=0, max_value=100000
     )
     program = django_filters.CharFilter(
         field_name="programs__code", label="Funded by program (code)", max_length=31

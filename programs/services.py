@@ -522,6 +522,9 @@ def credential_request_decline(*, actor: User, request: CredentialRequest, reaso
 
 # ---------------------------------------------------------------- budget ledger
 
+# The error code of a refusal for lack of money, so callers can tell it from other refusals.
+BUDGET_EXHAUSTED = "budget_exhausted"
+
 
 @dataclass(frozen=True)
 class _Movement:
@@ -568,34 +571,26 @@ def _record(
         raise ValidationError({"amount": _("That is more than the ledger holds for this purpose.")})
     if new_committed + new_disbursed > new_total:
         available = budget.total - budget.committed - budget.disbursed
-        raise ValidationError(
-            {
-                "amount": _(
-                    "Not enough budget: %(available)s %(currency)s is available and %(amount)s is needed."
-                )
-                % {
-                    "available": f"{available:,.2f}",
-                    "currency": budget.currency,
-                    "amount": f"{abs(amount):,.2f}",
-                }
-            }
-        )
+        message = _(
+            "Not enough budget: %(available)s %(currency)s is available and %(amount)s is needed."
+        ) % {
+            "available": f"{available:,.2f}",
+            "currency": budget.currency,
+            "amount": f"{abs(amount):,.2f}",
+        }
+        raise ValidationError({"amount": ValidationError(message, code=BUDGET_EXHAUSTED)})
     if funding_round is not None and funding_round.budget_share is not None and movement.committed > 0:
         used = LedgerEntry.objects.filter(funding_round=funding_round).aggregate(
             used=Sum("amount", filter=models.Q(kind=LedgerEntry.Kind.COMMITMENT))
             - Sum("amount", filter=models.Q(kind=LedgerEntry.Kind.RELEASE), default=0)
         )["used"] or Decimal("0")
         if used + movement.committed > funding_round.budget_share:
-            raise ValidationError(
-                {
-                    "amount": _("Not enough left in %(round)s's share: %(left)s of %(share)s remains.")
-                    % {
-                        "round": funding_round.name,
-                        "left": f"{funding_round.budget_share - used:,.2f}",
-                        "share": f"{funding_round.budget_share:,.2f}",
-                    }
-                }
-            )
+            message = _("Not enough left in %(round)s's share: %(left)s of %(share)s remains.") % {
+                "round": funding_round.name,
+                "left": f"{funding_round.budget_share - used:,.2f}",
+                "share": f"{funding_round.budget_share:,.2f}",
+            }
+            raise ValidationError({"amount": ValidationError(message, code=BUDGET_EXHAUSTED)})
     ProgramBudget.objects.filter(pk=budget.pk).update(
         total=F("total") + movement.total,
         committed=F("committed") + movement.committed,

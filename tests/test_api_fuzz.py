@@ -5,19 +5,15 @@ answer exactly as the schema says (status codes, content types, response bodies,
 import re
 
 import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+from rest_framework.authtoken.models import Token
+from schemathesis.checks import not_a_server_error
 
-schemathesis = pytest.importorskip(
-    "schemathesis", reason="schemathesis is not installed (a dev dependency: pip install schemathesis)"
-)
-
-from hypothesis import HealthCheck, settings  # noqa: E402  (imported once schemathesis is known to be there)
-from rest_framework.authtoken.models import Token  # noqa: E402
-from schemathesis.checks import not_a_server_error  # noqa: E402
-
-from accounts.roles import Role  # noqa: E402
-from config.wsgi import application  # noqa: E402
-from tests.accounts.factories import user_with_role  # noqa: E402
-from tests.programs.factories import open_program  # noqa: E402
+from accounts.roles import Role
+from config.wsgi import application
+from tests.accounts.factories import user_with_role
+from tests.programs.factories import open_program
 
 # Loaded at import, not through a fixture: schemathesis.pytest.from_fixture breaks on pytest 9.2.
 schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
@@ -32,7 +28,10 @@ positive.expected_statuses = [*positive.expected_statuses, "400"]
 # Operations whose every answer is documented. The rest (accounts: /users/ does not document its 403,
 # /auth/token/ DELETE its 401, /me/ accepts a blank name by form) are held to "never a 5xx" until their
 # schemas say all they answer; then widen this.
-FULLY_DOCUMENTED = re.compile(r"^/api/v1/(programs|credentials|providers|skills|credential-requests)/")
+FULLY_DOCUMENTED = re.compile(
+    r"^/api/v1/(programs|credentials|providers|skills|credential-requests|applications"
+    r"|me/worker-profile|me/demographics)/"
+)
 
 
 # core.api.Pagination, like DRF's, reads a page_size that is not a whole number as the default and an

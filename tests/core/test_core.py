@@ -124,3 +124,16 @@ def test_mail_is_sent_only_after_commit() -> None:
         assert mail.outbox == []
     assert [message.subject for message in mail.outbox] == ["Committed"]
     assert "https://x.test/v/" in mail.outbox[0].body
+
+
+def test_pagination_links_keep_every_filter_value(rf) -> None:
+    from django.contrib.auth.models import AnonymousUser
+    from django.core.paginator import Paginator
+    from django.template.loader import render_to_string
+
+    request = rf.get("/review/", {"status": ["submitted", "in_review"], "page": "2"})
+    request.user = AnonymousUser()
+    page = Paginator(list(range(100)), 10).get_page(2)
+    html = render_to_string("components/pagination.html", {"page": page}, request=request)
+    assert 'href="?status=submitted&amp;status=in_review&amp;page=3"' in html
+    assert 'href="?status=submitted&amp;status=in_review&amp;page=1"' in html

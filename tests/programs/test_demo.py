@@ -27,7 +27,7 @@ pytestmark = pytest.mark.django_db
 def _seed(settings) -> str:  # type: ignore[no-untyped-def]
     settings.DEBUG = True
     out = StringIO()
-    call_command("seed_demo", verbosity=0, stdout=out)
+    call_command("seed_demo", "--applications", "0", verbosity=0, stdout=out)
     return out.getvalue()
 
 

@@ -76,3 +76,9 @@ def test_program_eligibility_reads_the_stored_rules() -> None:
     result = program_eligibility(program, Profile(region="South"))
     assert result.eligible is False
     assert "residents of North" in result.outcomes[0].reason
+
+
+def test_absurd_numbers_in_filters_are_refused_not_crashed() -> None:
+    filterset, credentials = catalog_search({"hours_max": "1e30", "cost_max": "-6.9e229"})
+    assert set(filterset.errors) == {"hours_max", "cost_max"}
+    assert list(credentials) == []

@@ -65,8 +65,8 @@ def test_home_page_has_one_h1_a_skip_link_and_landmarks(client) -> None:
 
 def test_seed_demo_creates_one_account_per_role_and_can_run_twice(settings, client) -> None:
     settings.DEBUG = True
-    call_command("seed_demo", "--password", "demo-password-123", verbosity=0)
-    call_command("seed_demo", "--password", "demo-password-123", verbosity=0)
+    call_command("seed_demo", "--password", "demo-password-123", "--applications", "0", verbosity=0)
+    call_command("seed_demo", "--password", "demo-password-123", "--applications", "0", verbosity=0)
     assert sorted(User.objects.values_list("email", flat=True)) == sorted(DEMO_EMAILS)
     assert [account.email for account in DEMO_ACCOUNTS] == DEMO_EMAILS
     held = {role for user in User.objects.all() for role in user.role_names}
@@ -87,7 +87,7 @@ def test_seed_demo_refuses_with_debug_off_unless_forced(settings) -> None:
     with pytest.raises(CommandError, match="refuses to run with DEBUG off"):
         call_command("seed_demo", verbosity=0)
     assert User.objects.count() == 0
-    call_command("seed_demo", "--force", verbosity=0)
+    call_command("seed_demo", "--force", "--applications", "0", verbosity=0)
     assert User.objects.count() == len(DEMO_EMAILS)
 
 

@@ -2,10 +2,14 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db.models import Count
+from django.test.utils import override_settings
 from tqdm import tqdm
 
 from accounts.demo import DEMO_ACCOUNTS, seed_demo_accounts
 from accounts.models import User
+from grants.demo import seed_demo_applications
+from grants.models import Application
 from programs.demo import DEMO_PROGRAM_CODES, seed_demo_programs
 from programs.models import Credential, CredentialRequest, Program
 
@@ -18,8 +22,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--force", action="store_true", help="Run even with DEBUG off (never on a real deployment)."
         )
+        parser.add_argument(
+            "--applications", type=int, default=300, help="How many fictional applicants to create (0: none)."
+        )
 
-    def handle(self, *args: object, password: str, force: bool, **options: object) -> None:
+    def handle(self, *args: object, password: str, force: bool, applications: int, **options: object) -> None:
         if not settings.DEBUG and not force:
             raise CommandError(
                 "seed_demo creates accounts with a known password, so it refuses to run with DEBUG off. "
@@ -36,9 +43,16 @@ class Command(BaseCommand):
                 lambda: seed_demo_programs(manager=User.objects.get(email="manager@demo.skillsfund.test")),
             ),
         ]
-        with tqdm(
-            steps, desc="Seeding demo data", unit="step", disable=options.get("verbosity", 1) == 0
-        ) as bar:
+        if applications > 0:
+            steps.append(("applications", lambda: seed_demo_applications(count=applications)))
+        # Seeding sends no mail and queues no work: the tasks backend is a dummy while it runs (letters the
+        # demo needs are made directly; others are made when first downloaded).
+        with (
+            override_settings(TASKS={"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}),
+            tqdm(
+                steps, desc="Seeding demo data", unit="step", disable=options.get("verbosity", 1) == 0
+            ) as bar,
+        ):
             for name, step in bar:
                 bar.set_postfix_str(name)
                 step()
@@ -54,3 +68,10 @@ class Command(BaseCommand):
             f"{CredentialRequest.objects.filter(status=CredentialRequest.Status.PENDING).count()} "
             "credential requests waiting for review."
         )
+        by_status = dict(
+            Application.objects.values_list("status").annotate(n=Count("id")).values_list("status", "n")
+        )
+        counts = ", ".join(
+            f"{by_status.get(status, 0)} {label.lower()}" for status, label in Application.Status.choices
+        )
+        self.stdout.write(f"Applications: {sum(by_status.values())} ({counts}).")

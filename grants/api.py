@@ -1,0 +1,630 @@
+"""The applications API. Thin: serializers parse, services write, selectors read.
+
+Order of refusals, as in programs/api.py: an application the caller may not see is a 404; one they may
+see but not act on this way is a 403 (checked before the input, so a refused request learns nothing from
+validation); bad input is a 400 with field errors; a state that forbids the action is a 409.
+
+Fields a caller may not set (status, amount_awarded, reviewer, score, reference, decided_*...) are
+refused with a 400 naming each field, never silently ignored and never applied.
+
+Request bodies are JSON, except the document upload, which is multipart.
+"""
+
+from typing import Any, cast
+
+from django.db.models import Prefetch, QuerySet
+from django.http import FileResponse, Http404
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError as DrfValidationError
+from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.models import User
+from accounts.permissions import Decision, get_visible_or_404, has_any_role, is_signed_in
+from accounts.roles import Role
+from core.exceptions import Conflict, NotAllowed
+from grants import selectors, services
+from grants.letters import letter_for
+from grants.models import Application, ApplicationDocument, Review, ReviewAssignment
+from grants.permissions import (
+    applications_visible_to,
+    assignment_for,
+    can_apply,
+    can_decide,
+    is_applicant_side,
+    is_staff_viewer,
+)
+from grants.serializers import (
+    ApplicationCreateSerializer,
+    ApplicationMinimalSerializer,
+    ApplicationRowSerializer,
+    ApplicationSerializer,
+    ApplicationStaffSerializer,
+    ApplicationUpdateSerializer,
+    ApproveSerializer,
+    AssessmentSerializer,
+    AssignSerializer,
+    ConflictSerializer,
+    DemographicsSerializer,
+    DocumentSerializer,
+    DocumentUploadSerializer,
+    EventSerializer,
+    RejectSerializer,
+    RequestInfoSerializer,
+    RespondSerializer,
+    ReviewCreateSerializer,
+    ReviewSerializer,
+    StaffEventSerializer,
+    WithdrawSerializer,
+    WorkerProfileSerializer,
+)
+from programs.api import LIST_ERRORS, READ_ERRORS, JsonViewSet, StrictFilterBackend, _errors
+
+# Roles whose list is the review queue (submitted and later, with the queue's filters).
+QUEUE_ROLES = (Role.PROGRAM_MANAGER, Role.REVIEWER, Role.ADMINISTRATOR)
+ACTION_ERRORS = _errors(400, 401, 403, 404, 409)
+DOWNLOAD_ERRORS = {
+    401: READ_ERRORS[401],
+    403: _errors(403)[403],
+    404: READ_ERRORS[404],
+}
+ID_REGEX = r"[0-9]{1,18}"
+# An application's own short lists (events, documents, reviews): whole, without the queue's filters or pages.
+NOT_A_QUEUE: dict[str, Any] = {"filter_backends": [], "pagination_class": None}
+
+
+def _require(decision: Decision) -> None:
+    if not decision:
+        raise NotAllowed(decision.reason)
+
+
+def _actor(request: Request) -> User:
+    return cast(User, request.user)
+
+
+def _applicant_side_only(user: Any, application: Application) -> None:
+    _require(
+        Decision.allow()
+        if is_applicant_side(user, application)
+        else Decision.deny(_("Only the applicant can do this."))
+    )
+
+
+def _open(stored: Any) -> Any:
+    """A stored file opened for reading; one missing from storage is a 404, not a 500."""
+    try:
+        return stored.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+
+
+def _sees_as_staff(user: Any, application: Application) -> bool:
+    """True for staff working on the application, False for its applicant side; a 403 for anyone else
+    who can see it (a reviewer who has not yet declared whether they have a conflict)."""
+    if is_applicant_side(user, application):
+        return False
+    if is_staff_viewer(user, application):
+        return True
+    raise NotAllowed(_("Declare whether you have a conflict of interest first."))
+
+
+class ApplicationViewSet(JsonViewSet):
+    """Grant applications: workers see their own; reviewers those assigned to them (until they declare a
+    conflict); program managers those of their programs; administrators all."""
+
+    serializer_class = ApplicationSerializer
+    filterset_class = selectors.QueueFilter
+    queryset = Application.objects.none()
+    lookup_value_regex = ID_REGEX
+
+    def get_queryset(self) -> QuerySet[Application]:
+        return applications_visible_to(self.request.user)
+
+    def _visible(self, pk: str) -> Application:
+        return get_visible_or_404(
+            self.get_queryset().select_related("program", "credential", "funding_round"), pk=pk
+        )
+
+    def _present(self, pk: Any) -> dict[str, Any]:
+        user = self.request.user
+        try:
+            application = selectors.application_detail(self.get_queryset(), pk=pk)
+        except (Application.DoesNotExist, ValueError, TypeError) as error:
+            raise Http404 from error
+        assignment = next((a for a in application.assignments.all() if a.reviewer_id == user.pk), None)
+        context = {**self.get_serializer_context(), "assignments": {application.pk: assignment}}
+        if is_applicant_side(user, application):
+            return ApplicationSerializer(application, context=context).data
+        if is_staff_viewer(user, application):
+            return ApplicationStaffSerializer(application, context=context).data
+        return ApplicationMinimalSerializer(application, context=context).data
+
+    # ------------------------------------------------------------ read
+
+    @extend_schema(
+        summary="List applications",
+        description="Workers: their own, newest first (the filters are ignored). Program managers, "
+        "reviewers and administrators: the review queue (submitted and later) with its filters and "
+        "sorting. Rows a reviewer has not yet declared a conflict on have only the minimal fields.",
+        responses={200: ApplicationRowSerializer(many=True), **LIST_ERRORS},
+    )
+    def list(self, request: Request) -> Response:
+        user = request.user
+        visible = self.get_queryset()
+        if has_any_role(user, QUEUE_ROLES):
+            # Reuse the backend's refusal of empty typed values; then the queue selector filters.
+            StrictFilterBackend().get_filterset(request, visible, self)
+            filterset, queryset = selectors.review_queue(visible, request.query_params, request=request)
+            if not filterset.is_valid():
+                raise DrfValidationError(filterset.errors)
+        else:
+            queryset = selectors.applications_for_applicant(user)
+        queryset = queryset.select_related("applicant").prefetch_related(
+            Prefetch(
+                "assignments",
+                queryset=ReviewAssignment.objects.filter(reviewer=user.pk),
+                to_attr="my_assignments",
+            )
+        )
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(ApplicationRowSerializer(page, many=True).data)
+
+    @extend_schema(
+        summary="Read an application",
+        description="The applicant and staff working on it see it in full (staff also see priority, "
+        "score and reviewers). A reviewer who has not yet declared whether they have a conflict of "
+        "interest sees only the minimal fields (`detail_level` is `minimal`). Demographics never appear.",
+        responses={
+            200: OpenApiResponse(
+                ApplicationStaffSerializer,
+                description="Full (applicant: without priority, score and reviewers) or minimal.",
+            ),
+            **READ_ERRORS,
+        },
+    )
+    def retrieve(self, request: Request, pk: str) -> Response:
+        return Response(self._present(pk))
+
+    # ------------------------------------------------------------ drafts
+
+    @extend_schema(
+        summary="Start a draft application",
+        description="Workers only, while a round of the program is open. Any field other than these "
+        "four is refused with a 400 naming it.",
+        request=ApplicationCreateSerializer,
+        responses={201: ApplicationSerializer, **_errors(400, 401, 403)},
+    )
+    def create(self, request: Request) -> Response:
+        _require(can_apply(request.user))
+        serializer = ApplicationCreateSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        application = services.application_create(actor=_actor(request), **serializer.validated_data)
+        return Response(self._present(application.pk), status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Change a draft",
+        description="The applicant only, while it is a draft: credential, amount requested and statement. "
+        "Any other field (status, amount_awarded, reviewer, score...) is refused with a 400 naming it.",
+        request=ApplicationUpdateSerializer,
+        responses={200: ApplicationSerializer, **ACTION_ERRORS},
+    )
+    def partial_update(self, request: Request, pk: str) -> Response:
+        application = self._visible(pk)
+        _applicant_side_only(request.user, application)
+        serializer = ApplicationUpdateSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        if application.status != Application.Status.DRAFT:
+            raise Conflict(_("Only a draft can be changed; this application has been submitted."))
+        services.application_update(
+            actor=_actor(request), application=application, **serializer.validated_data
+        )
+        return Response(self._present(application.pk))
+
+    @extend_schema(
+        summary="Eligibility and the most the applicant may receive, before submitting",
+        description="The applicant side of a draft: each eligibility rule's outcome with its reason, and "
+        "the maximum award with the limit that binds.",
+        responses={200: AssessmentSerializer, **_errors(401, 403, 404, 409)},
+    )
+    @action(detail=True, methods=["get"])
+    def assessment(self, request: Request, pk: str) -> Response:
+        application = self._visible(pk)
+        _applicant_side_only(request.user, application)
+        if application.status != Application.Status.DRAFT:
+            raise Conflict(_("The assessment is shown for drafts; this application has been submitted."))
+        result = services.assess(application)
+        caps = result["caps"]
+        body = {
+            "eligible": result["eligibility"].eligible,
+            "outcomes": result["eligibility"].outcomes,
+            "maximum_award": {
+                "maximum": caps.maximum,
+                "currency": application.program.currency,
+                "binding": caps.binding,
+                "explanation": caps.explanation,
+            },
+            "amount_requested": application.amount_requested,
+            "within_maximum": application.amount_requested <= caps.maximum,
+        }
+        return Response(AssessmentSerializer(body).data)
+
+    # ------------------------------------------------------------ applicant actions
+
+    @extend_schema(
+        summary="Submit a draft",
+        description="The applicant only. Refused with a message if the round has closed, the applicant "
+        "is not eligible, the amount is above the maximum, or the credential is already funded for them.",
+        request=None,
+        responses={200: ApplicationSerializer, **ACTION_ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def submit(self, request: Request, pk: str) -> Response:
+        application = self._visible(pk)
+        _applicant_side_only(request.user, application)
+        if application.status != Application.Status.DRAFT:
+            raise Conflict(
+                _("Only a draft can be submitted; this one is “%(status)s”.")
+                % {"status": application.get_status_display()}
+            )
+        services.application_submit(actor=_actor(request), application=application)
+        return Response(self._present(application.pk))
+
+    @extend_schema(
+        summary="Withdraw an application that is not decided",
+        request=WithdrawSerializer,
+        responses={200: ApplicationSerializer, **ACTION_ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request: Request, pk: str) -> Response:
+        application = self._visible(pk)
+        _applicant_side_only(request.user, application)
+        serializer = WithdrawSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.application_withdraw(
+            actor=_actor(request), application=application, **serializer.validated_data
+        )
+        return Response(self._present(application.pk))
+
+    @extend_schema(
+        summary="Answer a request for more information",
+        description="The applicant only; add documents first. The application returns to review.",
+        request=RespondSerializer,
+        responses={200: ApplicationSerializer, **ACTION_ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def respond(self, request: Request, pk: str) -> Response:
+        application = self._visible(pk)
+        _applicant_side_only(request.user, application)
+        serializer = RespondSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.application_respond(
+            actor=_actor(request), application=application, **serializer.validated_data
+        )
+        return Response(self._present(application.pk))
+
+    # ------------------------------------------------------------ staff actions
+
+    @extend_schema(
+        summary="Assign a reviewer",
+        description="A manager of the program. A submitted application moves into review.",
+        request=AssignSerializer,
+        responses={200: ApplicationStaffSerializer, **ACTION_ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def assign(self, request: Request, pk: str) -> Response:
+        application = self._visible(pk)
+        _require(can_decide(request.user, application))
+        serializer = AssignSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.application_assign(
+            actor=_actor(request), application=application, **serializer.validated_data
+        )
+        return Response(self._present(application.pk))
+
+    @extend_schema(
+        summary="Declare whether you have a conflict of interest",
+        description="The assigned reviewer, once. A conflict (with a note) recuses them: the application "
+        "is then hidden from them.",
+        request=ConflictSerializer,
+        responses={
+            200: OpenApiResponse(
+                ApplicationStaffSerializer,
+                description="The application, or (after declaring a conflict) only its minimal fields.",
+            ),
+            **ACTION_ERRORS,
+        },
+    )
+    @action(detail=True, methods=["post"], url_path="declare-conflict")
+    def declare_conflict(self, request: Request, pk: str) -> Response:
+        application = self._visible(pk)
+        if assignment_for(request.user, application) is None:
+            raise NotAllowed(_("This application is not assigned to you."))
+        serializer = ConflictSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        assignment = services.conflict_declare(
+            actor=_actor(request), application=application, **serializer.validated_data
+        )
+        if assignment.conflict == ReviewAssignment.Conflict.DECLARED:
+            context = {"assignments": {application.pk: assignment}}
+            return Response(ApplicationMinimalSerializer(application, context=context).data)
+        return Response(self._present(application.pk))
+
+    @extend_schema(
+        methods=["GET"],
+        summary="List the reviews of an application",
+        description="Staff working on it (managers, administrators, reviewers who declared no conflict).",
+        responses={200: ReviewSerializer(many=True), **_errors(401, 403, 404)},
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Submit your review",
+        description="An assigned reviewer who declared no conflict, once, while the application is in "
+        "review: every checklist item, a score for each of a scored program's criteria, a recommendation.",
+        request=ReviewCreateSerializer,
+        responses={201: ReviewSerializer, **ACTION_ERRORS},
+    )
+    @action(detail=True, methods=["get", "post"], **NOT_A_QUEUE)
+    def reviews(self, request: Request, pk: str) -> Response:
+        application = self._visible(pk)
+        if request.method == "GET":
+            if not _sees_as_staff(request.user, application):
+                raise NotAllowed(_("Only staff working on this application can read its reviews."))
+            reviews = (
+                Review.objects.filter(assignment__application=application)
+                .select_related("assignment__reviewer")
+                .order_by("submitted_at", "id")
+            )
+            return Response(ReviewSerializer(reviews, many=True).data)
+        if assignment_for(request.user, application) is None:
+            raise NotAllowed(_("This application is not assigned to you."))
+        serializer = ReviewCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        review = services.review_submit(
+            actor=_actor(request), application=application, **serializer.validated_data
+        )
+        review = Review.objects.select_related("assignment__reviewer").get(pk=review.pk)
+        return Response(ReviewSerializer(review).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Ask the applicant for more information",
+        description="A manager of the program, while the application is in review.",
+        request=RequestInfoSerializer,
+        responses={200: ApplicationStaffSerializer, **ACTION_ERRORS},
+    )
+    @action(detail=True, methods=["post"], url_path="request-info")
+    def request_info(self, request: Request, pk: str) -> Response:
+        application = self._visible(pk)
+        _require(can_decide(request.user, application))
+        serializer = RequestInfoSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.application_request_info(
+            actor=_actor(request), application=application, **serializer.validated_data
+        )
+        return Response(self._present(application.pk))
+
+    @extend_schema(
+        summary="Approve, committing the award on the program's budget",
+        description="A manager of the program, while the application is in review. Refused with a "
+        "message, changing nothing, if the budget, a cap or the no-double-funding rule no longer allows it.",
+        request=ApproveSerializer,
+        responses={200: ApplicationStaffSerializer, **ACTION_ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def approve(self, request: Request, pk: str) -> Response:
+        application = self._visible(pk)
+        _require(can_decide(request.user, application))
+        serializer = ApproveSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.application_approve(
+            actor=_actor(request), application=application, **serializer.validated_data
+        )
+        return Response(self._present(application.pk))
+
+    @extend_schema(
+        summary="Reject, with a reason code and an explanation the applicant reads",
+        request=RejectSerializer,
+        responses={200: ApplicationStaffSerializer, **ACTION_ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def reject(self, request: Request, pk: str) -> Response:
+        application = self._visible(pk)
+        _require(can_decide(request.user, application))
+        serializer = RejectSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.application_reject(
+            actor=_actor(request), application=application, **serializer.validated_data
+        )
+        return Response(self._present(application.pk))
+
+    # ------------------------------------------------------------ records
+
+    @extend_schema(
+        summary="The application's timeline",
+        description="The applicant sees the events meant for them; staff working on it see every event, "
+        "with who acted and the details.",
+        responses={200: StaffEventSerializer(many=True), **_errors(401, 403, 404)},
+    )
+    @action(detail=True, methods=["get"], **NOT_A_QUEUE)
+    def events(self, request: Request, pk: str) -> Response:
+        application = self._visible(pk)
+        staff = _sees_as_staff(request.user, application)
+        events = selectors.timeline(application, staff=staff)
+        serializer_class = StaffEventSerializer if staff else EventSerializer
+        return Response(serializer_class(events, many=True).data)
+
+    @extend_schema(
+        methods=["GET"],
+        summary="List the application's documents",
+        description="The applicant and staff working on it; each with the address to download it.",
+        responses={200: DocumentSerializer(many=True), **_errors(401, 403, 404)},
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Upload a document (multipart)",
+        description="The applicant, to a draft or while more information is requested. A PDF, PNG or "
+        "JPEG, checked by its content (not its name), within the size limit.",
+        request={"multipart/form-data": DocumentUploadSerializer},
+        responses={201: DocumentSerializer, **ACTION_ERRORS},
+    )
+    @action(detail=True, methods=["get", "post"], parser_classes=[MultiPartParser], **NOT_A_QUEUE)
+    def documents(self, request: Request, pk: str) -> Response:
+        application = self._visible(pk)
+        if request.method == "GET":
+            _sees_as_staff(request.user, application)
+            documents = application.documents.order_by("created_at", "id")
+            return Response(DocumentSerializer(documents, many=True, context={"request": request}).data)
+        _applicant_side_only(request.user, application)
+        serializer = DocumentUploadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        document = services.application_document_add(
+            actor=_actor(request), application=application, **serializer.validated_data
+        )
+        return Response(
+            DocumentSerializer(document, context={"request": request}).data, status=status.HTTP_201_CREATED
+        )
+
+    @extend_schema(
+        summary="Download a document",
+        description="The applicant and staff working on it. The file is never served from a public address.",
+        responses={
+            (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY),
+            (200, "image/png"): OpenApiResponse(OpenApiTypes.BINARY),
+            (200, "image/jpeg"): OpenApiResponse(OpenApiTypes.BINARY),
+            **DOWNLOAD_ERRORS,
+        },
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=rf"documents/(?P<doc_id>{ID_REGEX})",
+        url_name="document",
+    )
+    def document(self, request: Request, pk: str, doc_id: str) -> FileResponse:
+        application = self._visible(pk)
+        _sees_as_staff(request.user, application)
+        document = cast(ApplicationDocument, get_visible_or_404(application.documents.all(), pk=doc_id))
+        return FileResponse(
+            _open(document.file),
+            as_attachment=True,
+            filename=document.original_name,
+            content_type=document.content_type,
+        )
+
+    @extend_schema(
+        summary="The latest decision letter (PDF)",
+        description="The applicant and staff working on it; 404 until a letter has been generated.",
+        responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY), **DOWNLOAD_ERRORS},
+    )
+    @action(detail=True, methods=["get"])
+    def letter(self, request: Request, pk: str) -> FileResponse:
+        application = self._visible(pk)
+        _sees_as_staff(request.user, application)
+        letter = letter_for(application)
+        if letter is None:
+            raise Http404
+        return FileResponse(
+            _open(letter.file),
+            as_attachment=True,
+            filename=f"{application.reference}-{letter.kind}.pdf",
+            content_type="application/pdf",
+        )
+
+
+# ---------------------------------------------------------------- the signed-in worker's own records
+
+
+class _OwnRecordView(APIView):
+    """Only the signed-in worker's own record; never anyone else's."""
+
+    parser_classes = [JSONParser]
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        if is_signed_in(request.user):
+            _require(can_apply(request.user))
+
+
+class WorkerProfileView(_OwnRecordView):
+    """The worker's own profile: what eligibility rules read."""
+
+    def _present(self, user: Any) -> dict[str, Any]:
+        profile = selectors.worker_profile_for(user)
+        if profile is None:
+            return WorkerProfileSerializer(
+                {
+                    "region": "",
+                    "address": "",
+                    "date_of_birth": None,
+                    "employment_status": "",
+                    "household_income_band": "",
+                    "contact_by_employers": False,
+                    "contact_consent_changed_at": None,
+                    "updated_at": None,
+                }
+            ).data
+        return WorkerProfileSerializer(profile).data
+
+    @extend_schema(
+        summary="Read your worker profile",
+        description="Workers only; blank until saved.",
+        responses={200: WorkerProfileSerializer, **_errors(401, 403)},
+    )
+    def get(self, request: Request) -> Response:
+        return Response(self._present(request.user))
+
+    @extend_schema(
+        summary="Replace your worker profile",
+        description="Workers only. Every field is required; send an empty string (or null for the date "
+        "of birth) to clear one.",
+        request=WorkerProfileSerializer,
+        responses={200: WorkerProfileSerializer, **_errors(400, 401, 403)},
+    )
+    def put(self, request: Request) -> Response:
+        serializer = WorkerProfileSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.worker_profile_save(user=_actor(request), **serializer.validated_data)
+        return Response(self._present(request.user))
+
+
+class DemographicsView(_OwnRecordView):
+    """The worker's own voluntary demographic answers. Nobody else reads them through the API."""
+
+    def _present(self, user: Any) -> dict[str, Any]:
+        demographics = selectors.demographics_for(user)
+        if demographics is None:
+            empty: dict[str, Any] = {
+                "race_ethnicity": [],
+                "sex": "",
+                "veteran": "",
+                "disability": "",
+                "updated_at": None,
+            }
+            return DemographicsSerializer(empty).data
+        return DemographicsSerializer(demographics).data
+
+    @extend_schema(
+        summary="Read your demographic answers",
+        description="Workers only, their own. Blank until answered.",
+        responses={200: DemographicsSerializer, **_errors(401, 403)},
+    )
+    def get(self, request: Request) -> Response:
+        return Response(self._present(request.user))
+
+    @extend_schema(
+        summary="Replace your demographic answers",
+        description="Voluntary: every answer may be blank or prefer_not_to_say. Used only in aggregate "
+        "reports with small groups suppressed; never shown to reviewers.",
+        request=DemographicsSerializer,
+        responses={200: DemographicsSerializer, **_errors(400, 401, 403)},
+    )
+    def put(self, request: Request) -> Response:
+        serializer = DemographicsSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.demographics_save(user=_actor(request), **serializer.validated_data)
+        return Response(self._present(request.user))

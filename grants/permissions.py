@@ -1,0 +1,86 @@
+"""Who may see and act on applications.
+
+- Workers see their own applications (as applicant or as the person who filed them).
+- Reviewers see applications assigned to them; before declaring "no conflict" they see only enough to
+  decide (applicant name, program, credential); a declared conflict hides the application from them.
+- Program managers see and decide the applications of the programs they manage.
+- Administrators may read every application. Officials see aggregates only, never an application.
+"""
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from accounts.permissions import AnyUser, Decision, has_role, is_signed_in
+from accounts.roles import Role
+from grants.models import Application, ReviewAssignment
+
+
+def applications_visible_to(user: AnyUser) -> QuerySet[Application]:
+    if not is_signed_in(user):
+        return Application.objects.none()
+    scopes = Q(applicant=user) | Q(filed_by=user)
+    if user.has_role(Role.PROGRAM_MANAGER):
+        scopes |= Q(program__managers=user)
+    if user.has_role(Role.REVIEWER):
+        scopes |= Q(
+            assignments__reviewer=user,
+            assignments__conflict__in=[ReviewAssignment.Conflict.UNDECLARED, ReviewAssignment.Conflict.NONE],
+        )
+    if user.has_role(Role.ADMINISTRATOR):
+        return Application.objects.all()
+    return Application.objects.filter(scopes).distinct()
+
+
+def is_applicant_side(user: AnyUser, application: Application) -> bool:
+    return is_signed_in(user) and user.pk in (application.applicant_id, application.filed_by_id)
+
+
+def manages(user: AnyUser, application: Application) -> bool:
+    return bool(
+        is_signed_in(user)
+        and user.has_role(Role.PROGRAM_MANAGER)
+        and application.program.managers.filter(pk=user.pk).exists()
+    )
+
+
+def assignment_for(user: AnyUser, application: Application) -> ReviewAssignment | None:
+    if not is_signed_in(user) or not user.has_role(Role.REVIEWER):
+        return None
+    return application.assignments.filter(reviewer=user).first()
+
+
+def is_staff_viewer(user: AnyUser, application: Application) -> bool:
+    """Staff who may see the full application (and staff-only events and comments)."""
+    if manages(user, application) or (is_signed_in(user) and user.has_role(Role.ADMINISTRATOR)):
+        return True
+    assignment = assignment_for(user, application)
+    return assignment is not None and assignment.may_review
+
+
+def can_edit_draft(user: AnyUser, application: Application) -> Decision:
+    if not is_applicant_side(user, application):
+        return Decision.deny(_("Only the applicant can change this application."))
+    if application.status != Application.Status.DRAFT:
+        return Decision.deny(_("Only a draft can be changed; this application has been submitted."))
+    return Decision.allow()
+
+
+def can_apply(user: AnyUser) -> Decision:
+    return has_role(user, Role.WORKER)
+
+
+def can_decide(user: AnyUser, application: Application) -> Decision:
+    if manages(user, application):
+        return Decision.allow()
+    return Decision.deny(_("Only a manager of this program can decide its applications."))
+
+
+def can_review(user: AnyUser, application: Application) -> Decision:
+    assignment = assignment_for(user, application)
+    if assignment is None:
+        return Decision.deny(_("This application is not assigned to you."))
+    if assignment.conflict == ReviewAssignment.Conflict.UNDECLARED:
+        return Decision.deny(_("Declare whether you have a conflict of interest first."))
+    if assignment.conflict == ReviewAssignment.Conflict.DECLARED:
+        return Decision.deny(_("You declared a conflict of interest, so you cannot review this application."))
+    return Decision.allow()
