@@ -5,6 +5,7 @@ from decimal import Decimal
 from typing import Any
 
 import django_filters
+from django import forms
 from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
@@ -89,7 +90,9 @@ class QueueFilter(django_filters.FilterSet):
     funding_round = django_filters.NumberFilter(
         field_name="funding_round_id", label="Round", min_value=1, max_value=2**31 - 1, decimal_places=0
     )
-    status = django_filters.MultipleChoiceFilter(choices=Application.Status.choices, label="Status")
+    status = django_filters.MultipleChoiceFilter(
+        choices=Application.Status.choices, label="Status", widget=forms.CheckboxSelectMultiple
+    )
     priority_group = django_filters.ChoiceFilter(
         choices=Program.PriorityGroup.choices, label="Priority group"
     )
