@@ -23,7 +23,12 @@ from accounts.models import User
 from accounts.permissions import Decision
 from accounts.roles import Role
 from accounts.services import notice_send
-from core.demographics import validate_race_ethnicity
+from core.demographics import (
+    DISABILITY_LABELS,
+    SEX_LABELS,
+    VETERAN_STATUS_LABELS,
+    validate_race_ethnicity,
+)
 from core.exceptions import ApplicationError, Conflict, NotAllowed
 from core.money import to_amount
 from core.uploads import validate_upload
@@ -39,7 +44,14 @@ from grants.models import (
     StaffComment,
     WorkerProfile,
 )
-from grants.permissions import can_apply, can_decide, can_edit_draft, can_review, is_applicant_side
+from grants.permissions import (
+    can_apply,
+    can_decide,
+    can_edit_draft,
+    can_review,
+    is_applicant_side,
+    is_staff_viewer,
+)
 from grants.selectors import cap_usage, double_funding_exists, rule_profile, worker_profile_for
 from programs.models import Credential, FundingRound, Program, ProgramCredential
 from programs.permissions import can_manage_program
@@ -146,11 +158,7 @@ def worker_profile_save(*, user: User, **fields: Any) -> WorkerProfile:
     return profile
 
 
-DEMOGRAPHIC_ANSWERS = {
-    "sex": {"female", "male", "another", "prefer_not_to_say"},
-    "veteran": {"yes", "no", "prefer_not_to_say"},
-    "disability": {"yes", "no", "prefer_not_to_say"},
-}
+DEMOGRAPHIC_ANSWERS = {"sex": SEX_LABELS, "veteran": VETERAN_STATUS_LABELS, "disability": DISABILITY_LABELS}
 
 
 @transaction.atomic
@@ -554,8 +562,6 @@ def review_submit(
 
 @transaction.atomic
 def staff_comment_add(*, actor: User, application: Application, body: str) -> StaffComment:
-    from grants.permissions import is_staff_viewer
-
     if not is_staff_viewer(actor, application):
         raise NotAllowed(_("Only staff working on this application can comment on it."))
     if not body.strip():

@@ -36,6 +36,7 @@ from programs.models import (
     ScoringCriterion,
     Skill,
     TrainingProvider,
+    onet_soc_validator,
 )
 from programs.permissions import (
     can_create_program,
@@ -420,8 +421,6 @@ def occupation_get_or_create(*, code: str, title: str = "") -> Occupation:
 
 
 def _clean_occupation_codes(codes: Iterable[str]) -> list[str]:
-    from programs.models import onet_soc_validator
-
     cleaned = []
     for code in codes:
         code = str(code).strip()
