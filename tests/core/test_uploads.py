@@ -106,3 +106,104 @@ def test_plain_file_objects_without_a_size_work_too() -> None:
 )
 def test_human_size(size: int, text: str) -> None:
     assert human_size(size) == text
+
+
+# ---------------------------------------------------------------- payroll extracts (CSV, XLSX)
+
+PAYROLL_CSV = b"employee_id,hired_on,annual_wage\n1001,2026-01-12,52000\n1002,2026-02-02,48000\n"
+
+
+def _xlsx(parts: tuple[str, ...] = ("[Content_Types].xml", "xl/workbook.xml")) -> bytes:
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name in parts:
+            archive.writestr(name, "<xml/>")
+    return buffer.getvalue()
+
+
+PAYROLL_KINDS = ("csv", "xlsx", "pdf")
+
+
+@pytest.mark.parametrize(
+    ("content", "kind"),
+    [
+        (PAYROLL_CSV, "csv"),
+        (b"\xef\xbb\xbfname;wage\nAna;52000\n", "csv"),  # a byte-order mark and semicolons
+        (b"name\twage\nJos\xc3\xa9\t48000\n", "csv"),  # tabs and UTF-8 accents
+        (_xlsx(), "xlsx"),
+        (PDF, "pdf"),
+    ],
+)
+def test_payroll_extracts_are_recognised_by_content(content: bytes, kind: str) -> None:
+    upload = SimpleUploadedFile("payroll.bin", content, content_type="application/octet-stream")
+    assert validate_upload(upload, allowed=PAYROLL_KINDS) == kind
+    assert upload.tell() == 0
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"employee,wage\n1001,52\x00000\n",  # a NUL byte: binary, not text
+        b"name,wage\n\xff\xfe\xfa,100\n",  # not UTF-8
+        b"Just a sentence with no columns at all\nand another line\n",
+        _xlsx(("[Content_Types].xml", "word/document.xml")),  # a Word file, not a workbook
+        b"PK\x03\x04 not really a zip",
+        PNG,
+        b"<html><script>alert(1)</script></html>",
+    ],
+)
+def test_other_content_is_not_a_payroll_extract(content: bytes) -> None:
+    upload = SimpleUploadedFile("payroll.csv", content, content_type="text/csv")
+    with pytest.raises(ValidationError) as caught:
+        validate_upload(upload, allowed=PAYROLL_KINDS)
+    assert caught.value.code == "wrong_kind"
+    assert caught.value.messages == [
+        "The file must be a CSV file, Excel workbook (.xlsx) or PDF. "
+        "This file is not, whatever its name says."
+    ]
+
+
+def test_csv_and_xlsx_are_refused_where_callers_did_not_ask_for_them() -> None:
+    for content in (PAYROLL_CSV, _xlsx()):
+        upload = SimpleUploadedFile("evidence.pdf", content, content_type="application/pdf")
+        with pytest.raises(ValidationError):
+            validate_upload(upload)
+        assert detect_kind(upload) is None
+
+
+def test_a_long_csv_cut_inside_a_character_still_reads_as_csv() -> None:
+    row = "1001,José Núñez,52000\n".encode()
+    content = b"id,name,wage\n" + row * 5000  # far beyond the 64 KB sample
+    upload = SimpleUploadedFile("payroll.csv", content, content_type="text/csv")
+    assert validate_upload(upload, allowed=("csv",), max_bytes=10 * 1024 * 1024) == "csv"
+
+
+def test_unknown_kinds_are_a_programming_error() -> None:
+    upload = SimpleUploadedFile("payroll.csv", PAYROLL_CSV)
+    with pytest.raises(ValueError, match="cannot check"):
+        validate_upload(upload, allowed=("docx",))
+
+
+def test_a_pdf_cut_off_before_its_end_marker_is_refused() -> None:
+    whole = PDF + b"\n"
+    assert validate_upload(SimpleUploadedFile("ok.pdf", whole)) == "pdf"
+    cut = whole[: whole.index(b"%%EOF")]
+    with pytest.raises(ValidationError) as error:
+        validate_upload(SimpleUploadedFile("cut.pdf", cut))
+    assert error.value.code == "truncated"
+
+
+def test_a_workbook_that_would_unpack_to_a_huge_size_is_refused() -> None:
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * (101 * 1024 * 1024))
+    upload = SimpleUploadedFile("payroll.xlsx", buffer.getvalue())
+    assert upload.size < 1024 * 1024  # small on disk, 101 MB unpacked
+    with pytest.raises(ValidationError):
+        validate_upload(upload, allowed=("xlsx",))
