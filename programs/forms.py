@@ -23,6 +23,7 @@ from programs.models import (
     Skill,
     TrainingProvider,
 )
+from programs.services import CLAIM_EVIDENCE_KINDS
 
 PRIORITY_FIELDS = ("priority_1", "priority_2", "priority_3", "priority_4")
 PRIORITY_LABELS = (
@@ -31,6 +32,15 @@ PRIORITY_LABELS = (
     _("Third priority group"),
     _("Fourth priority group"),
 )
+# What a completion claim can be asked to carry, in the words the public program page uses.
+CLAIM_EVIDENCE_LABELS: dict[str, Any] = {
+    "certificate": _("A certificate of completion (PDF or image)"),
+    "badge": _("An Open Badges 3.0 digital credential"),
+    "certificate_or_badge": _("A certificate of completion or an Open Badges digital credential"),
+    "invoice": _("The training provider's invoice"),
+    "proof_of_payment": _("Proof that the invoice was paid"),
+    "retention": _("The employer's confirmation that the employee is still employed"),
+}
 
 
 def money_field(label: Any, *, required: bool = True, help_text: Any = "") -> forms.CharField:
@@ -86,6 +96,8 @@ class ProgramSettingsForm(forms.ModelForm):
             "claim_deadline_weeks",
             "retention_period_months",
             "training_window_months",
+            "claim_evidence",
+            "wage_floor",
         ]
         labels = {
             "co_payment_percent": _("Co-payment (percent)"),
@@ -94,6 +106,21 @@ class ProgramSettingsForm(forms.ModelForm):
             "training_window_months": _("Training window (months after approval)"),
         }
         widgets = {"description": forms.Textarea(attrs={"rows": 5})}
+
+    claim_evidence = forms.MultipleChoiceField(
+        label=_("Evidence a completion claim must carry"),
+        required=False,
+        choices=[(kind, CLAIM_EVIDENCE_LABELS[kind]) for kind in CLAIM_EVIDENCE_KINDS],
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Choose none to accept a certificate or an Open Badges credential."),
+    )
+    wage_floor = money_field(
+        _("Wage floor (annual pay)"),
+        required=False,
+        help_text=_(
+            "Optional: the annual pay the worker must earn after training to be paid, e.g. 35000.00."
+        ),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -119,6 +146,7 @@ class ProgramSettingsForm(forms.ModelForm):
         """The cleaned values as the program services take them."""
         fields = {name: self.cleaned_data[name] for name in self.Meta.fields}
         fields["priority_order"] = self.priority_order()
+        fields["wage_floor"] = fields["wage_floor"] or None
         return fields
 
 
@@ -260,6 +288,47 @@ class ProviderForm(forms.ModelForm):
         widgets = {"eligible_from": DateInput(), "eligible_until": DateInput()}
 
 
+class BadgeIssuerForm(forms.Form):
+    """Register an Open Badges issuer for a provider. The JSON is read here; the service checks the keys."""
+
+    issuer_id = forms.CharField(
+        label=_("Issuer id"),
+        max_length=500,
+        help_text=_(
+            "The issuer's DID (e.g. did:web:badges.example.org) or https URL, as it appears in its badges."
+        ),
+        widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
+    )
+    public_keys = forms.CharField(
+        label=_("Public keys (JSON)"),
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false"}),
+        help_text=_(
+            "A JSON array of public JWKs (Ed25519 “OKP” or P-256 “EC”), e.g. "
+            '[{"kty": "OKP", "crv": "Ed25519", "x": "…"}]. Never a private key. '
+            "Leave empty for a did:key or did:jwk issuer: its key is in its id."
+        ),
+    )
+
+    def clean_public_keys(self) -> Any:
+        text = self.cleaned_data["public_keys"].strip()
+        if not text:
+            return []
+        try:
+            keys = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise forms.ValidationError(
+                _("This is not valid JSON (%(problem)s at line %(line)d, column %(column)d).")
+                % {"problem": error.msg, "line": error.lineno, "column": error.colno}
+            ) from error
+        if isinstance(keys, dict):
+            raise forms.ValidationError(_("Give the keys as a JSON array: put [ and ] around the key."))
+        if not isinstance(keys, list):
+            raise forms.ValidationError(_("Give the keys as a JSON array of key objects."))
+        return keys
+
+
 class SkillForm(forms.ModelForm):
     class Meta:
         model = Skill
@@ -296,9 +365,14 @@ class CredentialForm(forms.ModelForm):
             "skills",
             "ctid",
             "website",
+            "badge_achievement_id",
             "is_listed",
         ]
-        labels = {"duration_weeks": _("Duration (weeks)"), "is_listed": _("Show in the public catalog")}
+        labels = {
+            "duration_weeks": _("Duration (weeks)"),
+            "is_listed": _("Show in the public catalog"),
+            "badge_achievement_id": _("Open Badges achievement id"),
+        }
         help_texts = {
             "ctid": _("Optional: “ce-” followed by a lower-case UUID, from the Credential Engine Registry."),
             "skills": _("Hold Ctrl (Cmd on a Mac) to choose more than one."),

@@ -101,6 +101,19 @@ class Program(models.Model):
         validators=[MinValueValidator(1)],
         help_text=_("Training must be completed within this many months of approval."),
     )
+    claim_evidence = models.JSONField(
+        default=list,
+        blank=True,
+        help_text=_(
+            "Evidence a completion claim must carry: certificate, badge, certificate_or_badge, invoice, "
+            "proof_of_payment, retention. Empty: a certificate or a badge."
+        ),
+    )
+    wage_floor = MoneyField(
+        null=True,
+        blank=True,
+        help_text=_("Annual pay the worker must earn after training for the claim to be paid, if any."),
+    )
     managers = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="managed_programs", blank=True)
     credentials: "models.ManyToManyField[Credential, ProgramCredential]" = models.ManyToManyField(
         "Credential", through="ProgramCredential", related_name="programs"
@@ -266,6 +279,37 @@ class TrainingProvider(models.Model):
         return self.eligible_from <= day and (self.eligible_until is None or day <= self.eligible_until)
 
 
+class BadgeIssuer(models.Model):
+    """An Open Badges issuer (a DID or URL) that staff registered for a provider, with its public keys.
+
+    A badge verifies only if its issuer is registered for the credential's provider. For did:key and
+    did:jwk issuers the key is in the identifier itself and `public_keys` may stay empty.
+    """
+
+    provider = models.ForeignKey(TrainingProvider, on_delete=models.PROTECT, related_name="badge_issuers")
+    issuer_id = models.CharField(max_length=500)
+    public_keys = models.JSONField(default=list, blank=True, help_text=_("Public JWKs."))
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["provider", "issuer_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "issuer_id"],
+                condition=Q(revoked_at__isnull=True),
+                name="one_live_registration_per_issuer",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.issuer_id
+
+
 class Skill(models.Model):
     class Taxonomy(models.TextChoices):
         ESCO = "esco", "ESCO"
@@ -327,6 +371,11 @@ class Credential(models.Model):
         db_column="credential_engine_ctid",  # "ctid" is a PostgreSQL system column
     )
     website = models.URLField(blank=True)
+    badge_achievement_id = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text=_("The id (URL) of the Open Badges achievement the provider issues for this credential."),
+    )
     is_listed = models.BooleanField(default=True, help_text=_("Shown in the public catalog."))
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -13,6 +13,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import F, Sum
+from django.db.models.functions import Round
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,6 +22,7 @@ from accounts.permissions import Decision
 from core.exceptions import Conflict, NotAllowed
 from core.money import to_amount
 from programs.models import (
+    BadgeIssuer,
     CapRule,
     Credential,
     CredentialRequest,
@@ -71,7 +73,34 @@ PROGRAM_FIELDS = (
     "claim_deadline_weeks",
     "retention_period_months",
     "training_window_months",
+    "claim_evidence",
+    "wage_floor",
 )
+
+CLAIM_EVIDENCE_KINDS = (
+    "certificate",
+    "badge",
+    "certificate_or_badge",
+    "invoice",
+    "proof_of_payment",
+    "retention",
+)
+
+
+def _clean_claim_evidence(value: Any) -> list[str]:
+    if value in (None, ""):
+        return []
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ValidationError({"claim_evidence": _("List the evidence a claim needs.")})
+    wrong = [item for item in value if item not in CLAIM_EVIDENCE_KINDS]
+    if wrong:
+        raise ValidationError(
+            {
+                "claim_evidence": _("Unknown evidence: %(wrong)s. Choose from: %(allowed)s.")
+                % {"wrong": ", ".join(wrong), "allowed": ", ".join(CLAIM_EVIDENCE_KINDS)}
+            }
+        )
+    return list(dict.fromkeys(value))
 
 
 def _clean_priority_order(value: Any) -> list[str]:
@@ -107,6 +136,11 @@ def program_create(*, actor: User, code: str, currency: str, total_budget: Any, 
             _("Unknown program field(s): %(names)s.") % {"names": ", ".join(sorted(unknown))}
         )
     fields["priority_order"] = _clean_priority_order(fields.get("priority_order"))
+    fields["claim_evidence"] = _clean_claim_evidence(fields.get("claim_evidence"))
+    if fields.get("wage_floor") == "":
+        fields["wage_floor"] = None
+    if fields.get("wage_floor") is not None:
+        fields["wage_floor"] = to_amount(fields["wage_floor"], currency, field="wage_floor")
     program = Program(
         code=str(code).strip().upper(), currency=currency, status=Program.Status.DRAFT, **fields
     )
@@ -148,6 +182,12 @@ def program_update(*, actor: User, program: Program, **fields: Any) -> Program:
         raise Conflict(_("An archived program cannot be changed."))
     if "priority_order" in fields:
         fields["priority_order"] = _clean_priority_order(fields["priority_order"])
+    if "claim_evidence" in fields:
+        fields["claim_evidence"] = _clean_claim_evidence(fields["claim_evidence"])
+    if fields.get("wage_floor") == "":
+        fields["wage_floor"] = None  # an empty field: no wage floor
+    if fields.get("wage_floor") is not None:
+        fields["wage_floor"] = to_amount(fields["wage_floor"], locked.currency, field="wage_floor")
     changed = {}
     for name, value in fields.items():
         if getattr(locked, name) != value:
@@ -590,11 +630,13 @@ def _record(
                 "share": f"{funding_round.budget_share:,.2f}",
             }
             raise ValidationError({"amount": ValidationError(message, code=BUDGET_EXHAUSTED)})
+    # Rounded to cents in the database: SQLite adds decimals as binary floats, and 90 - 68.40 - 21.60 must
+    # come out as 0, not as -7e-15 (which the "never negative" constraints would refuse).
     ProgramBudget.objects.filter(pk=budget.pk).update(
-        total=F("total") + movement.total,
-        committed=F("committed") + movement.committed,
-        disbursed=F("disbursed") + movement.disbursed,
-        clawed_back=F("clawed_back") + movement.clawed_back,
+        total=Round(F("total") + movement.total, 2),
+        committed=Round(F("committed") + movement.committed, 2),
+        disbursed=Round(F("disbursed") + movement.disbursed, 2),
+        clawed_back=Round(F("clawed_back") + movement.clawed_back, 2),
         updated_at=timezone.now(),
     )
     try:
@@ -781,3 +823,49 @@ def budget_set_total(
     return budget_adjust(
         program=program, delta=str(delta), idempotency_key=idempotency_key, reason=reason, actor=actor
     )
+
+
+# ---------------------------------------------------------------- Open Badges issuers
+
+
+@transaction.atomic
+def badge_issuer_register(
+    *, actor: User, provider: TrainingProvider, issuer_id: str, public_keys: Any = None
+) -> BadgeIssuer:
+    """Register an Open Badges issuer (DID or URL) and its public keys for a provider.
+
+    Keys are public JWKs (Ed25519 "OKP" or P-256 "EC"); a did:key or did:jwk issuer needs none.
+    """
+    _require(can_manage_catalog(actor))
+    issuer_id = str(issuer_id or "").strip()
+    if not issuer_id or len(issuer_id) > 500:
+        raise ValidationError({"issuer_id": _("Give the issuer's id: a DID or an https URL.")})
+    if not issuer_id.startswith(("did:", "https://")):
+        raise ValidationError({"issuer_id": _("An issuer id starts with “did:” or “https://”.")})
+    keys = public_keys or []
+    if not isinstance(keys, list) or not all(isinstance(key, dict) for key in keys) or len(keys) > 10:
+        raise ValidationError({"public_keys": _("Give up to ten public keys as JWK objects.")})
+    for key in keys:
+        if key.get("kty") not in ("OKP", "EC") or "d" in key or not key.get("x"):
+            raise ValidationError(
+                {"public_keys": _("Each key must be a public Ed25519 (OKP) or P-256 (EC) JWK, without “d”.")}
+            )
+    if not keys and not issuer_id.startswith(("did:key:", "did:jwk:")):
+        raise ValidationError(
+            {"public_keys": _("Give the issuer's public key; only did:key and did:jwk carry it.")}
+        )
+    locked = TrainingProvider.objects.select_for_update().get(pk=provider.pk)
+    if BadgeIssuer.objects.filter(provider=locked, issuer_id=issuer_id, revoked_at__isnull=True).exists():
+        raise ValidationError({"issuer_id": _("This issuer is already registered for the provider.")})
+    return BadgeIssuer.objects.create(provider=locked, issuer_id=issuer_id, public_keys=keys, added_by=actor)
+
+
+@transaction.atomic
+def badge_issuer_revoke(*, actor: User, issuer: BadgeIssuer) -> BadgeIssuer:
+    """Stop trusting an issuer (a leaked key, a provider that left the list); the record stays."""
+    _require(can_manage_catalog(actor))
+    locked = BadgeIssuer.objects.select_for_update().get(pk=issuer.pk)
+    if locked.revoked_at is None:
+        locked.revoked_at, locked.revoked_by = timezone.now(), actor
+        locked.save(update_fields=["revoked_at", "revoked_by"])
+    return locked

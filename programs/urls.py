@@ -42,6 +42,16 @@ urlpatterns = [
     # Staff: the catalog.
     path("catalog/manage/providers/", views.provider_list, name="provider_list"),
     path("catalog/manage/providers/<int:pk>/edit/", views.provider_edit, name="provider_edit"),
+    path(
+        "catalog/manage/providers/<int:pk>/issuers/",
+        views.badge_issuer_register,
+        name="badge_issuer_register",
+    ),
+    path(
+        "catalog/manage/providers/<int:pk>/issuers/<int:issuer_pk>/revoke/",
+        views.badge_issuer_revoke,
+        name="badge_issuer_revoke",
+    ),
     path("catalog/manage/credentials/", views.credential_manage_list, name="credential_manage_list"),
     path("catalog/manage/credentials/new/", views.credential_form, name="credential_create"),
     path("catalog/manage/credentials/<int:pk>/edit/", views.credential_form, name="credential_edit"),

@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -30,6 +30,8 @@ from core.exceptions import ApplicationError, NotAllowed
 from core.forms import add_service_errors
 from programs import selectors, services
 from programs.forms import (
+    CLAIM_EVIDENCE_LABELS,
+    BadgeIssuerForm,
     BudgetTotalForm,
     CapRuleForm,
     CredentialForm,
@@ -47,6 +49,7 @@ from programs.forms import (
     SkillForm,
 )
 from programs.models import (
+    BadgeIssuer,
     CapRule,
     Credential,
     CredentialRequest,
@@ -193,6 +196,7 @@ def program_detail(request: HttpRequest, code: str) -> HttpResponse:
         ],
         "co_payment": describe_co_payment(program.co_payment_percent),
         "deadlines": describe_deadlines(program),
+        "claim_needs": _claim_needs(program),
         "priority": describe_priority_order(program.priority_order or []),
         "criteria": list(program.scoring_criteria.all()),
         "funded": funded,
@@ -200,6 +204,25 @@ def program_detail(request: HttpRequest, code: str) -> HttpResponse:
         "can_read_budget": bool(can_read_budget(request.user)),
     }
     return render(request, "programs/program_detail.html", context)
+
+
+def _claim_needs(program: Program) -> list[str]:
+    """What a completion claim must carry for the award to be paid, in plain words."""
+    needs = []
+    for kind in program.claim_evidence or ["certificate_or_badge"]:
+        if kind == "retention" and program.retention_period_months:
+            needs.append(
+                _("The employer's confirmation that the employee is still employed %(months)s months later")
+                % {"months": program.retention_period_months}
+            )
+        elif kind in CLAIM_EVIDENCE_LABELS:
+            needs.append(str(CLAIM_EVIDENCE_LABELS[kind]))
+    if program.wage_floor is not None:
+        needs.append(
+            _("A job paying at least %(amount)s a year after the training")
+            % {"amount": money(program.wage_floor, program.currency)}
+        )
+    return needs
 
 
 # ---------------------------------------------------------------- public: catalog
@@ -640,13 +663,41 @@ def provider_list(request: HttpRequest) -> HttpResponse:
         if done:
             messages.success(request, _("Provider “%(name)s” added.") % {"name": provider.name})
             return redirect("programs:provider_list")
-    providers = TrainingProvider.objects.annotate(credential_count=Count("credentials")).order_by(
-        "name", "pk"
-    )
+    providers = TrainingProvider.objects.annotate(
+        credential_count=Count("credentials", distinct=True),
+        issuer_count=Count("badge_issuers", filter=Q(badge_issuers__revoked_at__isnull=True), distinct=True),
+    ).order_by("name", "pk")
     return render(
         request,
         "programs/provider_list.html",
         {"form": form, "page": _paginate(request, providers, ROWS_PER_PAGE), "section": "providers"},
+    )
+
+
+def _provider_page(
+    request: HttpRequest,
+    provider: TrainingProvider,
+    *,
+    form: ProviderForm | None = None,
+    issuer_form: BadgeIssuerForm | None = None,
+) -> HttpResponse:
+    issuers = list(
+        BadgeIssuer.objects.filter(provider=provider)
+        .select_related("added_by", "revoked_by")
+        .order_by("revoked_at", "issuer_id", "pk")
+    )
+    for issuer in issuers:
+        issuer.key_count = len(issuer.public_keys) if isinstance(issuer.public_keys, list) else 0  # type: ignore[attr-defined]
+    return render(
+        request,
+        "programs/provider_form.html",
+        {
+            "form": form or ProviderForm(instance=provider),
+            "heading": provider.name,
+            "provider": provider,
+            "issuers": issuers,
+            "issuer_form": issuer_form or BadgeIssuerForm(prefix="issuer"),
+        },
     )
 
 
@@ -663,7 +714,47 @@ def provider_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if done:
             messages.success(request, _("Provider saved."))
             return redirect("programs:provider_list")
-    return render(request, "programs/provider_form.html", {"form": form, "heading": heading})
+    provider.name = heading  # the page names the provider as saved, not as typed
+    return _provider_page(request, provider, form=form)
+
+
+@predicate_view_check(can_manage_catalog)
+@require_POST
+def badge_issuer_register(request: HttpRequest, pk: int) -> HttpResponse:
+    provider = get_object_or_404(TrainingProvider, pk=pk)
+    issuer_form = BadgeIssuerForm(request.POST, prefix="issuer")
+    if issuer_form.is_valid():
+        done, issuer = _attempt(
+            issuer_form,
+            services.badge_issuer_register,
+            actor=request.user,
+            provider=provider,
+            issuer_id=issuer_form.cleaned_data["issuer_id"],
+            public_keys=issuer_form.cleaned_data["public_keys"],
+        )
+        if done:
+            messages.success(
+                request, _("Open Badges issuer %(issuer)s registered.") % {"issuer": issuer.issuer_id}
+            )
+            return redirect(f"{reverse('programs:provider_edit', args=[provider.pk])}#issuers-heading")
+    return _provider_page(request, provider, issuer_form=issuer_form)
+
+
+@predicate_view_check(can_manage_catalog)
+@require_http_methods(["GET", "POST"])
+def badge_issuer_revoke(request: HttpRequest, pk: int, issuer_pk: int) -> HttpResponse:
+    issuer = get_object_or_404(BadgeIssuer.objects.select_related("provider"), pk=issuer_pk, provider_id=pk)
+    if request.method == "POST":
+        if _call_with_message(request, services.badge_issuer_revoke, actor=request.user, issuer=issuer):
+            messages.success(
+                request,
+                _("Issuer %(issuer)s is revoked: its badges no longer verify.")
+                % {"issuer": issuer.issuer_id},
+            )
+        return redirect(f"{reverse('programs:provider_edit', args=[pk])}#issuers-heading")
+    return render(
+        request, "programs/badge_issuer_revoke.html", {"issuer": issuer, "provider": issuer.provider}
+    )
 
 
 @predicate_view_check(can_manage_catalog)

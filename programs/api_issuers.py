@@ -1,0 +1,150 @@
+"""Open Badges issuers registered for a training provider: /api/v1/providers/{provider_id}/badge-issuers/.
+
+Program managers (who keep the catalog) list, register and revoke them; everyone else signed in gets a
+403. A badge verifies only if its issuer is registered (and not revoked) for the credential's provider.
+"""
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from accounts.permissions import get_visible_or_404, is_signed_in
+from programs import services
+from programs.api import JsonViewSet, _actor, _errors, _require
+from programs.models import BadgeIssuer, TrainingProvider
+from programs.permissions import can_manage_catalog
+from programs.serializers import Text
+
+ID_REGEX = r"[0-9]{1,18}"
+
+
+class _Person(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(source="full_name", read_only=True)
+
+
+class BadgeIssuerSerializer(serializers.ModelSerializer):
+    provider = serializers.IntegerField(source="provider_id", read_only=True)
+    public_keys = serializers.ListField(child=serializers.DictField(), read_only=True)
+    is_active = serializers.SerializerMethodField()
+    added_by = _Person(read_only=True)
+    revoked_by = _Person(read_only=True, allow_null=True)
+
+    class Meta:
+        model = BadgeIssuer
+        fields = [
+            "id",
+            "provider",
+            "issuer_id",
+            "public_keys",
+            "is_active",
+            "added_by",
+            "created_at",
+            "revoked_by",
+            "revoked_at",
+        ]
+        read_only_fields = fields
+
+    def get_is_active(self, issuer: BadgeIssuer) -> bool:
+        return issuer.revoked_at is None
+
+
+class BadgeIssuerRegisterSerializer(serializers.Serializer):
+    issuer_id = Text(
+        max_length=500, help_text=_("The issuer's DID (did:key, did:jwk, did:web...) or https URL.")
+    )
+    public_keys = serializers.ListField(
+        child=serializers.DictField(),
+        max_length=10,
+        required=False,
+        default=list,
+        help_text=_("Public JWKs (Ed25519 “OKP” or P-256 “EC”, without “d”); none for did:key and did:jwk."),
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        initial = getattr(self, "initial_data", None)
+        if isinstance(initial, dict):
+            refused = sorted(set(initial) - set(self.fields))
+            if refused:
+                raise serializers.ValidationError(
+                    {name: [_("This field cannot be set here.")] for name in refused}
+                )
+        return attrs
+
+
+class BadgeIssuerViewSet(JsonViewSet):
+    """The Open Badges issuers trusted for one training provider."""
+
+    serializer_class = BadgeIssuerSerializer
+    queryset = BadgeIssuer.objects.none()
+    filter_backends: list[Any] = []
+    lookup_value_regex = ID_REGEX
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        if is_signed_in(request.user):
+            _require(can_manage_catalog(request.user))
+
+    def _provider(self) -> TrainingProvider:
+        return get_visible_or_404(TrainingProvider.objects.all(), pk=self.kwargs["provider_id"])
+
+    def get_queryset(self) -> QuerySet[BadgeIssuer]:
+        return (
+            BadgeIssuer.objects.filter(provider_id=self.kwargs.get("provider_id"))
+            .select_related("added_by", "revoked_by")
+            .order_by("issuer_id", "id")
+        )
+
+    @extend_schema(
+        summary="List a provider's badge issuers",
+        description="Program managers. Revoked registrations stay, with when and by whom.",
+        responses={200: BadgeIssuerSerializer(many=True), **_errors(401, 403, 404)},
+    )
+    def list(self, request: Request, provider_id: str) -> Response:
+        self._provider()
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(BadgeIssuerSerializer(page, many=True).data)
+
+    @extend_schema(
+        summary="Read a badge issuer registration",
+        responses={200: BadgeIssuerSerializer, **_errors(401, 403, 404)},
+    )
+    def retrieve(self, request: Request, provider_id: str, pk: str) -> Response:
+        return Response(BadgeIssuerSerializer(get_visible_or_404(self.get_queryset(), pk=pk)).data)
+
+    @extend_schema(
+        summary="Register a badge issuer for the provider",
+        description="Program managers. An issuer id starting with did: or https://, and its public keys "
+        "(did:key and did:jwk carry their own). An issuer already registered and not revoked is refused.",
+        request=BadgeIssuerRegisterSerializer,
+        responses={201: BadgeIssuerSerializer, **_errors(400, 401, 403, 404)},
+    )
+    def create(self, request: Request, provider_id: str) -> Response:
+        provider = self._provider()
+        serializer = BadgeIssuerRegisterSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        issuer = services.badge_issuer_register(
+            actor=_actor(request), provider=provider, **serializer.validated_data
+        )
+        return Response(
+            BadgeIssuerSerializer(self.get_queryset().get(pk=issuer.pk)).data, status=status.HTTP_201_CREATED
+        )
+
+    @extend_schema(
+        summary="Stop trusting a badge issuer",
+        description="Program managers. Badges from it no longer verify; the registration stays. Revoking "
+        "again changes nothing.",
+        request=None,
+        responses={200: BadgeIssuerSerializer, **_errors(401, 403, 404)},
+    )
+    @action(detail=True, methods=["post"])
+    def revoke(self, request: Request, provider_id: str, pk: str) -> Response:
+        issuer = get_visible_or_404(self.get_queryset(), pk=pk)
+        services.badge_issuer_revoke(actor=_actor(request), issuer=issuer)
+        return Response(BadgeIssuerSerializer(self.get_queryset().get(pk=issuer.pk)).data)
