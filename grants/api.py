@@ -10,9 +10,15 @@ refused with a 400 naming each field, never silently ignored and never applied.
 Request bodies are JSON, except the document upload, which is multipart.
 """
 
+import base64
+import binascii
+import json
 from typing import Any, cast
 
-from django.db.models import Prefetch, QuerySet
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import connection
+from django.db.models import BooleanField, Prefetch, Q, QuerySet
+from django.db.models.expressions import OrderBy, RawSQL
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -20,16 +26,19 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError as DrfValidationError
+from rest_framework.pagination import BasePagination
 from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import User
-from accounts.permissions import Decision, get_visible_or_404, has_any_role, is_signed_in
+from accounts.permissions import Decision, get_visible_or_404, has_any_role, has_role, is_signed_in
 from accounts.roles import Role
+from core.api import Pagination
 from core.exceptions import Conflict, NotAllowed
 from grants import selectors, services
+from grants.api_awards import AwardActionsMixin
 from grants.letters import letter_for
 from grants.models import Application, ApplicationDocument, Review, ReviewAssignment
 from grants.permissions import (
@@ -64,6 +73,7 @@ from grants.serializers import (
     WithdrawSerializer,
     WorkerProfileSerializer,
 )
+from grants.services_employer import employer_application_create
 from programs.api import LIST_ERRORS, READ_ERRORS, JsonViewSet, StrictFilterBackend, _errors
 
 # Roles whose list is the review queue (submitted and later, with the queue's filters).
@@ -77,6 +87,130 @@ DOWNLOAD_ERRORS = {
 ID_REGEX = r"[0-9]{1,18}"
 # An application's own short lists (events, documents, reviews): whole, without the queue's filters or pages.
 NOT_A_QUEUE: dict[str, Any] = {"filter_backends": [], "pagination_class": None}
+
+
+class ApplicationPagination(Pagination):
+    """Page numbers, documented with the keyset alternative (`cursor`), whose answers carry no count."""
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        answer = super().get_paginated_response_schema(schema)
+        answer["required"] = ["results"]
+        answer["properties"]["count"]["description"] = "Left out of keyset pages (`cursor`)."
+        return answer
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        return [
+            *super().get_schema_operation_parameters(view),
+            {
+                "name": "cursor",
+                "required": False,
+                "in": "query",
+                "description": "Keyset pages: empty for the first page, then the `next` link's value.",
+                "schema": {"type": "string"},
+            },
+        ]
+
+
+class KeysetPagination(BasePagination):
+    """`?cursor=` pages through a list in its own order at constant cost, however deep: the next page is
+    the rows after the last one shown (a keyset on the order's fields, ending with the id), never an
+    OFFSET, and no total is counted. The answer is {"next": url or null, "results": [...]}; an empty
+    `cursor` is the first page, `next` carries the opaque cursor of the following one. Orders on nullable
+    expressions (the `score` sort) are refused; page numbers (`?page=`) still serve them."""
+
+    def paginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> list[Any]:
+        self.request = request
+        size = Pagination().get_page_size(request) or Pagination.page_size
+        keys = self._keys(queryset)
+        cursor = request.query_params.get("cursor", "")
+        if cursor:
+            queryset = queryset.filter(self._after(queryset, keys, self._decode(cursor, keys)))
+        rows = list(queryset[: size + 1])
+        self.next_values = None
+        if len(rows) > size:
+            rows = rows[:size]
+            self.next_values = [getattr(rows[-1], name) for name, _descending in keys]
+        return rows
+
+    def get_paginated_response(self, data: Any) -> Response:
+        next_url = None
+        if self.next_values is not None:
+            raw = json.dumps([str(value) if value is not None else None for value in self.next_values])
+            token = base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+            next_url = self.request.build_absolute_uri(
+                self.request.get_full_path().split("?")[0] + "?" + self._query(token)
+            )
+        return Response({"next": next_url, "results": data})
+
+    def _query(self, token: str) -> str:
+        params = self.request.query_params.copy()
+        params["cursor"] = token
+        return str(params.urlencode())
+
+    @staticmethod
+    def _keys(queryset: QuerySet[Any]) -> list[tuple[str, bool]]:
+        keys = []
+        for item in queryset.query.order_by or queryset.model._meta.ordering:
+            if isinstance(item, OrderBy) and not item.nulls_last and not item.nulls_first:
+                item = f"{'-' if item.descending else ''}{getattr(item.expression, 'name', '?')}"
+            if not isinstance(item, str) or "__" in item.lstrip("-") or item.lstrip("-") == "?":
+                raise DrfValidationError(
+                    {"cursor": [_("This order cannot be paged with a cursor; use page.")]}
+                )
+            name = "id" if item.lstrip("-") == "pk" else item.lstrip("-")
+            keys.append((name, item.startswith("-")))
+        if not keys or keys[-1][0] != "id":
+            keys.append(("id", bool(keys) and keys[0][1]))
+        return keys
+
+    @staticmethod
+    def _decode(cursor: str, keys: list[tuple[str, bool]]) -> list[Any]:
+        try:
+            values = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+            if not isinstance(values, list) or len(values) != len(keys):
+                raise ValueError(cursor)
+            fields = [cast(Any, Application._meta.get_field(name)) for name, _descending in keys]
+            return [
+                None if value is None else field.to_python(value)
+                for field, value in zip(fields, values, strict=True)
+            ]
+        except (ValueError, TypeError, binascii.Error, DjangoValidationError) as error:
+            raise DrfValidationError({"cursor": [_("This cursor is not valid; start again.")]}) from error
+
+    @staticmethod
+    def _after(queryset: QuerySet[Any], keys: list[tuple[str, bool]], values: list[Any]) -> Q | RawSQL:
+        """Rows after the cursor: a row comparison when every key runs the same way (an index range scan
+        on PostgreSQL), otherwise the equivalent OR of comparisons. Nulls sort as the database sorts them."""
+        model = queryset.model
+        if None not in values and len({descending for _name, descending in keys}) == 1:
+            columns = ", ".join(
+                f"{connection.ops.quote_name(model._meta.db_table)}."
+                f"{connection.ops.quote_name(model._meta.get_field(name).column)}"
+                for name, _descending in keys
+            )
+            marks = ", ".join(["%s"] * len(values))
+            values = [
+                model._meta.get_field(name).get_db_prep_value(value, connection)
+                for (name, _descending), value in zip(keys, values, strict=True)
+            ]
+            operator = "<" if keys[0][1] else ">"
+            # Column names come from the model, values are bound parameters.
+            return RawSQL(f"({columns}) {operator} ({marks})", values, output_field=BooleanField())  # noqa: S611
+        nulls_largest = connection.features.nulls_order_largest
+        after, equal = Q(pk__in=[]), Q()
+        for (name, descending), value in zip(keys, values, strict=True):
+            larger = not descending  # the next rows hold larger values when ascending
+            if value is None:
+                step = Q(**{f"{name}__isnull": False}) if larger != nulls_largest else Q(pk__in=[])
+                same = Q(**{f"{name}__isnull": True})
+            else:
+                step = Q(**{f"{name}__{'gt' if larger else 'lt'}": value})
+                if larger == nulls_largest:
+                    step |= Q(**{f"{name}__isnull": True})
+                same = Q(**{name: value})
+            after |= equal & step
+            equal &= same
+        return after
 
 
 def _require(decision: Decision) -> None:
@@ -114,17 +248,27 @@ def _sees_as_staff(user: Any, application: Application) -> bool:
     raise NotAllowed(_("Declare whether you have a conflict of interest first."))
 
 
-class ApplicationViewSet(JsonViewSet):
+class ApplicationViewSet(AwardActionsMixin, JsonViewSet):
     """Grant applications: workers see their own; reviewers those assigned to them (until they declare a
     conflict); program managers those of their programs; administrators all."""
 
     serializer_class = ApplicationSerializer
+    pagination_class = ApplicationPagination
     filterset_class = selectors.QueueFilter
     queryset = Application.objects.none()
     lookup_value_regex = ID_REGEX
 
     def get_queryset(self) -> QuerySet[Application]:
         return applications_visible_to(self.request.user)
+
+    @property
+    def paginator(self) -> BasePagination | None:
+        """Page numbers by default; `?cursor=` on the list selects keyset pages (KeysetPagination)."""
+        if self.action == "list" and "cursor" in self.request.query_params:
+            if not isinstance(getattr(self, "_keyset", None), KeysetPagination):
+                self._keyset = KeysetPagination()
+            return self._keyset
+        return super().paginator
 
     def _visible(self, pk: str) -> Application:
         return get_visible_or_404(
@@ -151,7 +295,10 @@ class ApplicationViewSet(JsonViewSet):
         summary="List applications",
         description="Workers: their own, newest first (the filters are ignored). Program managers, "
         "reviewers and administrators: the review queue (submitted and later) with its filters and "
-        "sorting. Rows a reviewer has not yet declared a conflict on have only the minimal fields.",
+        "sorting. Rows a reviewer has not yet declared a conflict on have only the minimal fields. "
+        "Pages are numbered (`page`); with `cursor` (empty for the first page, then the `next` link's) "
+        "they are keyset pages instead: as fast at any depth, no `count`; the answer is `next` and "
+        "`results`.",
         responses={200: ApplicationRowSerializer(many=True), **LIST_ERRORS},
     )
     def list(self, request: Request) -> Response:
@@ -195,16 +342,24 @@ class ApplicationViewSet(JsonViewSet):
 
     @extend_schema(
         summary="Start a draft application",
-        description="Workers only, while a round of the program is open. Any field other than these "
-        "four is refused with a 400 naming it.",
+        description="Workers apply for themselves, while a round of the program is open. In an employer "
+        "program an employer representative files for an employee by adding `employer`, `employee_email` "
+        "and `employee_name`: the employee becomes the applicant and is invited to link their account. Any "
+        "other field is refused with a 400 naming it.",
         request=ApplicationCreateSerializer,
         responses={201: ApplicationSerializer, **_errors(400, 401, 403)},
     )
     def create(self, request: Request) -> Response:
-        _require(can_apply(request.user))
+        files_for_employee = isinstance(request.data, dict) and "employer" in request.data
+        may_file = has_role(request.user, Role.EMPLOYER_REPRESENTATIVE) if files_for_employee else None
+        _require(may_file if may_file is not None else can_apply(request.user))
         serializer = ApplicationCreateSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        application = services.application_create(actor=_actor(request), **serializer.validated_data)
+        data = dict(serializer.validated_data)
+        if "employer" in data:
+            application = employer_application_create(actor=_actor(request), **data)
+        else:
+            application = services.application_create(actor=_actor(request), **data)
         return Response(self._present(application.pk), status=status.HTTP_201_CREATED)
 
     @extend_schema(

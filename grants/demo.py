@@ -474,12 +474,16 @@ def _people(rng: random.Random, count: int, today: date) -> list[Person]:
             program = eligible[0]
         else:
             target, program = S.DRAFT, SKILLCREDIT  # a draft the person cannot submit (yet)
+        demographics = _demographics(rng, races[number - 1])
+        # Most veterans claim priority of service on their profile; some people with a disability do.
+        profile["priority_veteran"] = demographics["veteran"] == "yes" and rng.random() < 0.8
+        profile["priority_disability"] = demographics["disability"] == "yes" and rng.random() < 0.4
         people.append(
             Person(
                 email=f"{local}.{number}@{PEOPLE_DOMAIN}",
                 full_name=f"{first} {last}",
                 profile=profile,
-                demographics=_demographics(rng, races[number - 1]),
+                demographics=demographics,
                 target=target,
                 program_code=program,
             )
@@ -775,6 +779,7 @@ def _demo_workers(ctx: Context) -> list[Application]:
             date_of_birth=today.replace(year=today.year - 47) - timedelta(days=100),
             employment_status="unemployed",
             household_income_band="under_25k",
+            priority_veteran=True,
         )
         services.demographics_save(
             user=worker2, race_ethnicity=["black.jamaican"], sex="male", veteran="yes", disability="no"

@@ -12,12 +12,13 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from core.demographics import (
     DISABILITY_CHOICES,
+    INCOME_BAND_CHOICES,
     SEX_CHOICES,
     VETERAN_STATUS_CHOICES,
     race_ethnicity_choices,
 )
 from core.uploads import human_size, validate_upload
-from grants.models import ApplicationDocument, WorkerProfile
+from grants.models import ApplicationDocument
 from programs.models import Credential, Program
 from programs.presentation import money
 from programs.rules import EMPLOYMENT_STATUSES
@@ -73,8 +74,25 @@ class WorkerProfileForm(forms.Form):
     household_income_band = forms.ChoiceField(
         label=_("Household income in the last year"),
         required=False,
-        choices=BLANK_CHOICE + list(WorkerProfile.IncomeBand.choices),
+        choices=BLANK_CHOICE + list(INCOME_BAND_CHOICES),
         help_text=_("Optional. Some programs are for households below an income limit."),
+    )
+    priority_veteran = forms.BooleanField(
+        label=_("I am a veteran, or the eligible spouse of a veteran"),
+        required=False,
+        help_text=_(
+            "Optional. Programs with priority of service serve veterans first. If you tick this, the staff "
+            "who handle your applications will see that you claimed veterans' priority, and may ask for "
+            "proof."
+        ),
+    )
+    priority_disability = forms.BooleanField(
+        label=_("I have a disability and ask for priority where a program gives it"),
+        required=False,
+        help_text=_(
+            "Optional. If you tick this, the staff who handle your applications will see that you claimed "
+            "this priority. Your answers to the voluntary questions about you are never used for this."
+        ),
     )
     contact_by_employers = forms.BooleanField(
         label=_(

@@ -7,11 +7,14 @@
 - Administrators may read every application. Officials see aggregates only, never an application.
 """
 
+from typing import Any
+
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import AnyUser, Decision, has_role, is_signed_in
 from accounts.roles import Role
+from employers.models import Representative
 from grants.models import Application, ReviewAssignment
 
 
@@ -19,6 +22,9 @@ def applications_visible_to(user: AnyUser) -> QuerySet[Application]:
     if not is_signed_in(user):
         return Application.objects.none()
     scopes = Q(applicant=user) | Q(filed_by=user)
+    if user.has_role(Role.EMPLOYER_REPRESENTATIVE):
+        # Colleagues at the same employer share its applications.
+        scopes |= Q(employer__in=_represented_employers(user))
     if user.has_role(Role.PROGRAM_MANAGER):
         scopes |= Q(program__managers=user)
     if user.has_role(Role.REVIEWER):
@@ -26,13 +32,32 @@ def applications_visible_to(user: AnyUser) -> QuerySet[Application]:
             assignments__reviewer=user,
             assignments__conflict__in=[ReviewAssignment.Conflict.UNDECLARED, ReviewAssignment.Conflict.NONE],
         )
+    if user.has_role(Role.FINANCE_OFFICER):
+        # Money records: every award from approval on, to verify claims, pay and recover.
+        scopes |= Q(status__in=Application.AWARDED)
     if user.has_role(Role.ADMINISTRATOR):
         return Application.objects.all()
     return Application.objects.filter(scopes).distinct()
 
 
+def _represented_employers(user: AnyUser) -> QuerySet[Representative, Any]:
+    return Representative.objects.filter(user=user, removed_at__isnull=True).values("employer_id")
+
+
 def is_applicant_side(user: AnyUser, application: Application) -> bool:
-    return is_signed_in(user) and user.pk in (application.applicant_id, application.filed_by_id)
+    """The applicant, whoever filed the application, and for an employer's application its active
+    representatives."""
+    if not is_signed_in(user):
+        return False
+    if user.pk in (application.applicant_id, application.filed_by_id):
+        return True
+    return bool(
+        application.employer_id
+        and user.has_role(Role.EMPLOYER_REPRESENTATIVE)
+        and Representative.objects.filter(
+            employer_id=application.employer_id, user=user, removed_at__isnull=True
+        ).exists()
+    )
 
 
 def manages(user: AnyUser, application: Application) -> bool:
@@ -49,9 +74,19 @@ def assignment_for(user: AnyUser, application: Application) -> ReviewAssignment 
     return application.assignments.filter(reviewer=user).first()
 
 
+def is_finance_viewer(user: AnyUser, application: Application) -> bool:
+    return bool(
+        is_signed_in(user)
+        and user.has_role(Role.FINANCE_OFFICER)
+        and application.status in Application.AWARDED
+    )
+
+
 def is_staff_viewer(user: AnyUser, application: Application) -> bool:
     """Staff who may see the full application (and staff-only events and comments)."""
     if manages(user, application) or (is_signed_in(user) and user.has_role(Role.ADMINISTRATOR)):
+        return True
+    if is_finance_viewer(user, application):
         return True
     assignment = assignment_for(user, application)
     return assignment is not None and assignment.may_review
@@ -84,3 +119,27 @@ def can_review(user: AnyUser, application: Application) -> Decision:
     if assignment.conflict == ReviewAssignment.Conflict.DECLARED:
         return Decision.deny(_("You declared a conflict of interest, so you cannot review this application."))
     return Decision.allow()
+
+
+# ---------------------------------------------------------------- after approval (issue 5)
+
+
+def can_verify_completion(user: AnyUser, application: Application) -> Decision:
+    """Program managers of the program and finance officers check completion evidence."""
+    if manages(user, application) or is_finance_viewer(user, application):
+        return Decision.allow()
+    return Decision.deny(_("Only a manager of this program or a finance officer can verify completion."))
+
+
+def can_handle_payments(user: AnyUser) -> Decision:
+    return has_role(user, Role.FINANCE_OFFICER)
+
+
+def can_cancel_award(user: AnyUser, application: Application) -> Decision:
+    if manages(user, application):
+        return Decision.allow()
+    if is_applicant_side(user, application):
+        if application.status in (Application.Status.APPROVED, Application.Status.ENROLLED):
+            return Decision.allow()
+        return Decision.deny(_("Once completion is claimed, ask the program's staff to cancel the award."))
+    return Decision.deny(_("Only the applicant or a manager of this program can cancel this award."))

@@ -1,17 +1,31 @@
 """Reads for applications: profiles as rule input, cap usage, queues, rankings, timelines."""
 
+import dataclasses
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
+from django.db.models import Case, Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from core.demographics import income_band_upper_bound
-from grants.models import Application, ApplicationEvent, Demographics, ReviewAssignment, WorkerProfile
-from programs.models import Program
+from employers.models import Representative
+from grants.models import (
+    Application,
+    ApplicationEvent,
+    Clawback,
+    Demographics,
+    Outcome,
+    OutcomeFollowUp,
+    Payment,
+    ReviewAssignment,
+    WorkerProfile,
+)
+from grants.permissions import applications_visible_to
+from programs.models import FundingRound, Program
 from programs.rules import Profile, Usage
 
 
@@ -47,11 +61,31 @@ def cap_usage(
     )
     if excluding is not None:
         awards = awards.exclude(pk=excluding.pk)
+    # A paid award counts what was paid: the unpaid rest went back to the budget.
+    counted = Case(When(status=Application.Status.PAID, then=F("amount_paid")), default=F("amount_awarded"))
     totals = awards.aggregate(
-        lifetime=Sum("amount_awarded", default=Decimal("0")),
-        year=Sum("amount_awarded", filter=Q(decided_at__year=day.year), default=Decimal("0")),
+        lifetime=Sum(counted, default=Decimal("0")),
+        year=Sum(counted, filter=Q(decided_at__year=day.year), default=Decimal("0")),
     )
     return Usage(person_year=totals["year"], person_lifetime=totals["lifetime"])
+
+
+def employer_cap_usage(
+    *, usage: Usage, employer: Any, program: Program, funding_round: Any, excluding: Application | None = None
+) -> Usage:
+    """Add what the employer already holds in this program: awards this round and this calendar year."""
+    day = timezone.localdate()
+    awards = Application.objects.filter(
+        employer=employer, program=program, status__in=Application.ACTIVE_AWARD
+    )
+    if excluding is not None:
+        awards = awards.exclude(pk=excluding.pk)
+    counted = Case(When(status=Application.Status.PAID, then=F("amount_paid")), default=F("amount_awarded"))
+    totals = awards.aggregate(
+        round=Sum(counted, filter=Q(funding_round=funding_round), default=Decimal("0")),
+        year=Sum(counted, filter=Q(decided_at__year=day.year), default=Decimal("0")),
+    )
+    return dataclasses.replace(usage, employer_round=totals["round"], employer_year=totals["year"])
 
 
 def double_funding_exists(
@@ -67,11 +101,43 @@ def double_funding_exists(
 
 
 def applications_for_applicant(user: Any) -> QuerySet[Application]:
+    """The person's own applications, those they filed, and their employers' (for representatives)."""
+    mine = Q(applicant=user) | Q(filed_by=user)
+    if user.has_role("employer_representative"):
+        mine |= Q(
+            employer__in=Representative.objects.filter(user=user, removed_at__isnull=True).values(
+                "employer_id"
+            )
+        )
     return (
-        Application.objects.filter(Q(applicant=user) | Q(filed_by=user))
+        Application.objects.filter(mine)
         .select_related("program", "credential__provider", "funding_round")
         .order_by("-created_at", "-id")
     )
+
+
+def queue_rounds(request: Any) -> QuerySet[FundingRound]:
+    """The rounds a queue may be filtered by: those of programs with applications the caller may see."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return FundingRound.objects.none()
+    programs = applications_visible_to(user).order_by().values("program_id")
+    return (
+        FundingRound.objects.filter(program_id__in=programs)
+        .select_related("program")
+        .order_by("program__code", "opens_at", "id")
+    )
+
+
+class RoundChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: FundingRound) -> str:
+        return f"{obj.program.code}: {obj.name}"
+
+
+class RoundChoiceFilter(django_filters.ModelChoiceFilter):
+    """A round, named by its program and name in the page's select; the API takes its id."""
+
+    field_class = RoundChoiceField
 
 
 class QueueFilter(django_filters.FilterSet):
@@ -86,9 +152,9 @@ class QueueFilter(django_filters.FilterSet):
     }
 
     program = django_filters.CharFilter(field_name="program__code", max_length=31, label="Program code")
-    # Bounded, so an absurd number is a 400 rather than an integer the database cannot hold.
-    funding_round = django_filters.NumberFilter(
-        field_name="funding_round_id", label="Round", min_value=1, max_value=2**31 - 1, decimal_places=0
+    # The rounds of programs whose applications the caller may see; an id outside them is a 400.
+    funding_round = RoundChoiceFilter(
+        field_name="funding_round", label="Round", queryset=queue_rounds, empty_label="Any round"
     )
     status = django_filters.MultipleChoiceFilter(
         choices=Application.Status.choices, label="Status", widget=forms.CheckboxSelectMultiple
@@ -134,7 +200,19 @@ def review_queue(
     base = (
         visible.exclude(status=Application.Status.DRAFT)
         .select_related("program", "credential", "funding_round", "applicant")
-        .annotate(assignment_count=Count("assignments", distinct=True))
+        # A correlated count, not a join and GROUP BY over every visible row: a page is then read
+        # straight from the queue index (benchmarks/README.md).
+        .annotate(
+            assignment_count=Coalesce(
+                Subquery(
+                    ReviewAssignment.objects.filter(application=OuterRef("pk"))
+                    .values("application")
+                    .annotate(n=Count("pk"))
+                    .values("n")[:1]
+                ),
+                0,
+            )
+        )
         .order_by("priority_rank", "submitted_at", "id")
     )
     filterset = QueueFilter(params, queryset=base, request=request)
@@ -171,4 +249,72 @@ def ranked_applications(funding_round: Any) -> QuerySet[Application]:
         Application.objects.filter(funding_round=funding_round, status=Application.Status.IN_REVIEW)
         .select_related("applicant", "credential")
         .order_by("priority_rank", F("score").desc(nulls_last=True), "submitted_at", "id")
+    )
+
+
+# ---------------------------------------------------------------- after approval (issue 5)
+
+
+def award_records(application: Application) -> dict[str, list[Any]]:
+    """An award's claims, payments, clawbacks, outcomes and follow-ups: five queries whatever their number."""
+    return {
+        "claims": list(
+            application.claims.select_related(
+                "certificate", "invoice", "proof_of_payment", "claimed_by", "decided_by"
+            ).order_by("-submitted_at", "-id")
+        ),
+        "payments": list(
+            Payment.objects.filter(application=application)
+            .select_related("batch")
+            .order_by("-approved_at", "-id")
+        ),
+        "clawbacks": list(
+            Clawback.objects.filter(application=application)
+            .select_related("payment", "recorded_by")
+            .order_by("-created_at", "-id")
+        ),
+        "outcomes": list(
+            Outcome.objects.filter(application=application)
+            .select_related("recorded_by")
+            .order_by("-observed_on", "-id")
+        ),
+        "follow_ups": list(OutcomeFollowUp.objects.filter(application=application).order_by("due_on", "id")),
+    }
+
+
+def is_open_follow_up(follow_up: OutcomeFollowUp, today: date | None = None) -> bool:
+    """A question the worker can answer now: not answered, and sent or due."""
+    day = today or timezone.localdate()
+    return follow_up.answered_at is None and (follow_up.sent_at is not None or follow_up.due_on <= day)
+
+
+# Awards whose training counts as done: completion verified, whether paid yet or not.
+EARNED = (
+    Application.Status.COMPLETION_VERIFIED,
+    Application.Status.PAYMENT_SCHEDULED,
+    Application.Status.PAID,
+)
+
+
+def credentials_earned(user: Any, *, limit: int = 10) -> list[Application]:
+    """The worker's awards with verified completion, newest first; one query, at most `limit` rows."""
+    return list(
+        Application.objects.filter(applicant=user, status__in=EARNED)
+        .select_related("credential__provider")
+        .order_by("-completed_on", "-id")[:limit]
+    )
+
+
+def open_follow_ups(user: Any, *, limit: int = 10) -> list[OutcomeFollowUp]:
+    """Outcome questions waiting for the worker's answer; one query, at most `limit` rows."""
+    today = timezone.localdate()
+    return list(
+        OutcomeFollowUp.objects.filter(
+            application__applicant=user,
+            answered_at__isnull=True,
+            application__status__in=[*EARNED, Application.Status.CLAWED_BACK],
+        )
+        .filter(Q(sent_at__isnull=False) | Q(due_on__lte=today))
+        .select_related("application__credential")
+        .order_by("due_on", "id")[:limit]
     )

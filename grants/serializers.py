@@ -14,13 +14,15 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import User
+from core.demographics import INCOME_BAND_CHOICES
+from employers.models import Employer
+from employers.selectors import employers_for_user
 from grants.models import (
     Application,
     ApplicationDocument,
     ApplicationEvent,
     Review,
     ReviewAssignment,
-    WorkerProfile,
 )
 from grants.services import DEMOGRAPHIC_ANSWERS
 from programs.rules import EMPLOYMENT_STATUSES
@@ -136,6 +138,13 @@ APPLICATION_FIELDS = [
     "decision_explanation",
     "submitted_at",
     "decided_at",
+    "training_deadline",
+    "training_start_date",
+    "enrolled_at",
+    "completed_on",
+    "amount_paid",
+    "amount_clawed_back",
+    "closed_at",
     "created_at",
     "updated_at",
 ]
@@ -155,6 +164,8 @@ class ApplicationSerializer(ApplicationMinimalSerializer):
     amount_requested = money_output()
     amount_awarded = money_output(allow_null=True)
     rejection_reason = serializers.CharField(read_only=True, help_text=_("Empty unless rejected."))
+    amount_paid = money_output()
+    amount_clawed_back = money_output()
 
     class Meta:
         model = Application
@@ -265,6 +276,32 @@ class ApplicationCreateSerializer(NoUnknownFieldsMixin, serializers.Serializer):
     credential = VisibleCredentialField(help_text=_("A credential the program funds."))
     amount_requested = money_input(help_text=_('A decimal string, like "1250.00".'))
     statement = Text(max_length=TEXT_MAX, allow_blank=True, required=False, default="")
+    employer = StrictPrimaryKeyField(
+        queryset=Employer.objects.all(),
+        required=False,
+        help_text=_(
+            "Employer programs: the id of the verified employer you represent, filing for an employee "
+            "(then employee_email and employee_name are required)."
+        ),
+    )
+    employee_email = serializers.EmailField(max_length=254, required=False)
+    employee_name = Text(max_length=200, required=False)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        attrs = super().validate(attrs)
+        employee = {"employer", "employee_email", "employee_name"}
+        given = employee & set(attrs)
+        if given and given != employee:
+            together = _("Give employer, employee_email and employee_name together.")
+            raise serializers.ValidationError({name: together for name in employee - given})
+        request = self.context.get("request")
+        employer = attrs.get("employer")
+        if employer is not None and (
+            request is None or not employers_for_user(request.user).filter(pk=employer.pk).exists()
+        ):
+            # Said the same way whether the employer exists or not.
+            raise serializers.ValidationError({"employer": _("You do not represent this employer.")})
+        return attrs
 
 
 class ApplicationUpdateSerializer(NoUnknownFieldsMixin, serializers.Serializer):
@@ -445,10 +482,18 @@ class WorkerProfileSerializer(NoUnknownFieldsMixin, serializers.Serializer):
     employment_status = serializers.ChoiceField(
         choices=[(key, label.capitalize()) for key, label in EMPLOYMENT_STATUSES.items()], allow_blank=True
     )
-    household_income_band = serializers.ChoiceField(
-        choices=WorkerProfile.IncomeBand.choices, allow_blank=True
-    )
+    household_income_band = serializers.ChoiceField(choices=INCOME_BAND_CHOICES, allow_blank=True)
     contact_by_employers = Flag(help_text=_("Employers with matching roles may contact me."))
+    priority_veteran = Flag(
+        required=False,
+        default=False,
+        help_text=_("Claims veterans' priority of service (staff see the claim). Omitted: false."),
+    )
+    priority_disability = Flag(
+        required=False,
+        default=False,
+        help_text=_("Claims disability priority of service (staff see the claim). Omitted: false."),
+    )
     contact_consent_changed_at = serializers.DateTimeField(read_only=True, allow_null=True)
     updated_at = serializers.DateTimeField(read_only=True, allow_null=True)
 

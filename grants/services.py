@@ -5,6 +5,7 @@ schedules mail, notices and letters after commit.
 Lock order: application, then program, then the program's budget (the ledger services take the last).
 """
 
+import dataclasses
 import hashlib
 import secrets
 import uuid
@@ -23,10 +24,13 @@ from accounts.models import User
 from accounts.permissions import Decision
 from accounts.roles import Role
 from accounts.services import notice_send
+from core.dates import add_months
 from core.demographics import (
     DISABILITY_LABELS,
     SEX_LABELS,
     VETERAN_STATUS_LABELS,
+    age_band,
+    reporting_group,
     validate_race_ethnicity,
 )
 from core.exceptions import ApplicationError, Conflict, NotAllowed
@@ -52,7 +56,13 @@ from grants.permissions import (
     is_applicant_side,
     is_staff_viewer,
 )
-from grants.selectors import cap_usage, double_funding_exists, rule_profile, worker_profile_for
+from grants.selectors import (
+    cap_usage,
+    double_funding_exists,
+    employer_cap_usage,
+    rule_profile,
+    worker_profile_for,
+)
 from programs.models import Credential, FundingRound, Program, ProgramCredential
 from programs.permissions import can_manage_program
 from programs.rules import maximum_award
@@ -138,6 +148,8 @@ def worker_profile_save(*, user: User, **fields: Any) -> WorkerProfile:
         "employment_status",
         "household_income_band",
         "contact_by_employers",
+        "priority_veteran",
+        "priority_disability",
     }
     unknown = set(fields) - allowed
     if unknown:
@@ -180,6 +192,7 @@ def demographics_save(
     demographics, _created = Demographics.objects.select_for_update().get_or_create(user=user)
     demographics.race_ethnicity, demographics.sex = codes, sex
     demographics.veteran, demographics.disability = veteran, disability
+    demographics.race_group = reporting_group(codes)
     demographics.save()
     return demographics
 
@@ -197,12 +210,12 @@ def _check_can_fund(program: Program, credential: Credential) -> ProgramCredenti
 
 
 def _priority(program: Program, user: User, profile: WorkerProfile | None) -> tuple[str, int]:
-    demographics = Demographics.objects.filter(user=user).first()
+    """The first of the program's priority groups the worker belongs to, from the profile only: veteran
+    and disability priority are claimed there openly, never read from the voluntary demographics."""
     belongs = {
-        "veteran": demographics is not None and demographics.veteran == "yes",
-        "disability": demographics is not None and demographics.disability == "yes",
-        "low_income": profile is not None
-        and profile.household_income_band == WorkerProfile.IncomeBand.UNDER_25K,
+        "veteran": profile is not None and profile.priority_veteran,
+        "disability": profile is not None and profile.priority_disability,
+        "low_income": profile is not None and profile.household_income_band == "under_25k",
         "unemployed": profile is not None and profile.employment_status == "unemployed",
     }
     for rank, group in enumerate(program.priority_order or []):
@@ -274,15 +287,31 @@ def assess(application: Application, *, profile: WorkerProfile | None = None) ->
     """Eligibility and the most the applicant may receive now, as shown before submission."""
     program, credential = application.program, application.credential
     profile = profile if profile is not None else worker_profile_for(application.applicant)
-    eligibility = program_eligibility(program, rule_profile(profile), credential)
+    facts = rule_profile(profile)
+    employer = application.employer
+    if employer is not None:
+        # Employer programs' rules ask about the employer: its size class and sector.
+        facts = dataclasses.replace(
+            facts, employer_size_class=employer.size_class, employer_sector=employer.naics_code
+        )
+    eligibility = program_eligibility(program, facts, credential)
     link = ProgramCredential.objects.filter(program=program, credential=credential).first()
+    usage = cap_usage(applicant=application.applicant, program=program, excluding=application)
+    if employer is not None:
+        usage = employer_cap_usage(
+            usage=usage,
+            employer=employer,
+            program=program,
+            funding_round=application.funding_round,
+            excluding=application,
+        )
     caps = maximum_award(
         cost=credential.cost,
         co_payment_percent=program.co_payment_percent,
         caps=[(cap.scope, cap.amount) for cap in program.cap_rules.all()],
-        usage=cap_usage(applicant=application.applicant, program=program, excluding=application),
+        usage=usage,
         credential_maximum=link.maximum_amount if link else None,
-        employer_applies=False,
+        employer_applies=employer is not None,
     )
     return {"eligibility": eligibility, "caps": caps, "profile": profile}
 
@@ -329,12 +358,17 @@ def application_submit(*, actor: User, application: Application) -> Application:
         "explanation": caps.explanation,
     }
     locked.priority_group, locked.priority_rank, locked.submitted_at = group, rank, timezone.now()
+    # Reporting columns, fixed at submission like the snapshot (the region and age band then).
+    locked.applicant_region = (profile.region if profile else "")[:60]
+    locked.applicant_age_band = age_band(profile.date_of_birth if profile else None, timezone.localdate())
     _move(
         locked,
         S.SUBMITTED,
         actor=actor,
         action="submitted",
         extra_fields=(
+            "applicant_region",
+            "applicant_age_band",
             "profile_snapshot",
             "eligibility_snapshot",
             "cap_snapshot",
@@ -378,10 +412,19 @@ def application_document_add(
         raise Conflict(_("Documents can be added to a draft, or when we ask for more information."))
     if kind not in ApplicationDocument.Kind.values:
         raise ValidationError({"kind": _("Choose what kind of document this is.")})
+    return store_document(application=locked, actor=actor, file=file, kind=kind)
+
+
+def store_document(
+    *, application: Application, actor: User, file: UploadedFile, kind: str, field: str = "file"
+) -> ApplicationDocument:
+    """Check a file by content and size and keep it under a random name, with an event. The caller holds
+    the application's row lock and has checked who may add it."""
+    locked = application
     try:
         detected = validate_upload(file)
     except ValidationError as error:
-        raise ValidationError({"file": error.messages}) from error
+        raise ValidationError({field: error.messages}) from error
     digest = hashlib.sha256()
     file.seek(0)
     for chunk in file.chunks():
@@ -658,6 +701,7 @@ def application_approve(
         subject=locked,
     )
     locked.amount_awarded, locked.decided_by, locked.decided_at = value, actor, timezone.now()
+    locked.training_deadline = add_months(timezone.localdate(), locked.program.training_window_months)
     locked.decision_explanation = reason.strip()
     locked.cap_snapshot = {
         **locked.cap_snapshot,
@@ -678,6 +722,7 @@ def application_approve(
                     "decided_at",
                     "decision_explanation",
                     "cap_snapshot",
+                    "training_deadline",
                 ),
             )
     except IntegrityError as error:  # the unique constraint: another approval for this person and credential

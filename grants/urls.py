@@ -9,4 +9,8 @@ urlpatterns = [
     path("applications/<int:pk>/", views.application_detail, name="application_detail"),
     path("", include("grants.urls_applicant")),
     path("", include("grants.urls_staff")),
+    path("", include("grants.urls_awards")),
+    path("", include("grants.urls_finance")),
+    path("", include("grants.urls_matching")),
+    path("", include("grants.urls_employer")),
 ]

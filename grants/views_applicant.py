@@ -44,6 +44,7 @@ from grants.forms_applicant import (
 from grants.letters import letter_for
 from grants.models import Application, ApplicationDocument
 from grants.permissions import applications_visible_to, can_apply, is_applicant_side, is_staff_viewer
+from grants.views_awards import applicant_award_context
 from programs.models import EligibilityRule, Program
 from programs.permissions import programs_visible_to
 from programs.presentation import money
@@ -107,6 +108,68 @@ STATUS_GUIDE: dict[str, tuple[str, Any, Any]] = {
             "Nothing more will happen to it. You can start a new application while a round is open."
         ),
     ),
+    # After approval (issue 5): the award's life.
+    S.ENROLLED: (
+        "tag--blue",
+        gettext_lazy("You have confirmed your enrolment on the course."),
+        gettext_lazy(
+            "Complete the training by the deadline below, then claim completion here with the evidence the "
+            "program asks for."
+        ),
+    ),
+    S.COMPLETION_CLAIMED: (
+        "tag--blue",
+        gettext_lazy("You have claimed completion of the training."),
+        gettext_lazy(
+            "Staff are checking your evidence. We will tell you when it is verified, or why it was not "
+            "accepted so that you can claim again."
+        ),
+    ),
+    S.COMPLETION_VERIFIED: (
+        "tag--green",
+        gettext_lazy("Your completion of the training is verified."),
+        gettext_lazy(
+            "The award will now be paid to the payee the program sets. Later we will ask you how things "
+            "went after the training."
+        ),
+    ),
+    S.PAYMENT_SCHEDULED: (
+        "tag--blue",
+        gettext_lazy("The payment of your award is scheduled."),
+        gettext_lazy("The finance team is sending the payment. We will tell you when it is paid."),
+    ),
+    S.PAID: (
+        "tag--green",
+        gettext_lazy("Your award is paid."),
+        gettext_lazy(
+            "Nothing more is needed for the payment. Please answer our outcome questions when we ask: they "
+            "help the program fund training that leads to jobs."
+        ),
+    ),
+    S.EXPIRED: (
+        "tag--grey",
+        gettext_lazy("This award has expired."),
+        gettext_lazy(
+            "The training was not enrolled on or completed within the program's training window, so its "
+            "money went back to the program. You may apply again in a later round."
+        ),
+    ),
+    S.CANCELLED: (
+        "tag--grey",
+        gettext_lazy("This award is cancelled."),
+        gettext_lazy(
+            "Its money went back to the program and nothing more will be paid. The reason is in the "
+            "timeline below."
+        ),
+    ),
+    S.CLAWED_BACK: (
+        "tag--red",
+        gettext_lazy("Money paid for this award is being recovered."),
+        gettext_lazy(
+            "The reason and explanation are below. If you think this is wrong, contact the program "
+            "using the details in your decision letter."
+        ),
+    ),
 }
 
 # Short names for the short list of next steps on "My applications".
@@ -115,9 +178,17 @@ LIST_NEXT_STEP: dict[str, Any] = {
     S.SUBMITTED: gettext_lazy("Wait for the review to start"),
     S.IN_REVIEW: gettext_lazy("Wait for a decision"),
     S.MORE_INFO_REQUESTED: gettext_lazy("Answer our question"),
-    S.APPROVED: gettext_lazy("Read your decision letter"),
+    S.APPROVED: gettext_lazy("Confirm your enrolment"),
     S.REJECTED: gettext_lazy("Read the reason"),
     S.WITHDRAWN: gettext_lazy("Nothing to do"),
+    S.ENROLLED: gettext_lazy("Complete the training, then claim completion"),
+    S.COMPLETION_CLAIMED: gettext_lazy("Wait for your evidence to be checked"),
+    S.COMPLETION_VERIFIED: gettext_lazy("Wait for payment"),
+    S.PAYMENT_SCHEDULED: gettext_lazy("Wait for payment"),
+    S.PAID: gettext_lazy("Answer our outcome questions when asked"),
+    S.EXPIRED: gettext_lazy("Nothing to do"),
+    S.CANCELLED: gettext_lazy("Nothing to do"),
+    S.CLAWED_BACK: gettext_lazy("Read why money is recovered"),
 }
 
 EVENT_LABELS: dict[str, Any] = {
@@ -130,6 +201,16 @@ EVENT_LABELS: dict[str, Any] = {
     "more_info_provided": gettext_lazy("You answered our question"),
     "approved": gettext_lazy("Approved"),
     "rejected": gettext_lazy("Not approved"),
+    "enrolled": gettext_lazy("Enrolment confirmed"),
+    "completion_claimed": gettext_lazy("Completion claimed"),
+    "completion_verified": gettext_lazy("Completion verified"),
+    "completion_rejected": gettext_lazy("Completion claim not accepted"),
+    "cancelled": gettext_lazy("Award cancelled"),
+    "expired": gettext_lazy("Award expired"),
+    "outcome_reported": gettext_lazy("You told us how things went"),
+    "payment_scheduled": gettext_lazy("Payment scheduled"),
+    "paid": gettext_lazy("Paid"),
+    "clawed_back": gettext_lazy("Money recovered"),
 }
 
 # What to send, by how the program pays. Evidence of eligibility is always asked for.
@@ -297,6 +378,8 @@ def worker_profile(request: HttpRequest) -> HttpResponse:
             "employment_status": profile.employment_status,
             "household_income_band": profile.household_income_band,
             "contact_by_employers": profile.contact_by_employers,
+            "priority_veteran": profile.priority_veteran,
+            "priority_disability": profile.priority_disability,
         }
     form = WorkerProfileForm(_posted(request), initial=initial, regions=_open_program_regions())
     if request.method == "POST" and form.is_valid():
@@ -602,6 +685,7 @@ def applicant_detail(request: HttpRequest, application: Application) -> HttpResp
             "answered_questions": [q for q in questions if q.answered_at is not None],
             "amounts": _amounts(application),
             "can_withdraw": not application.is_decided,
+            **applicant_award_context(request, application),
         },
     )
 

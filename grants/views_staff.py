@@ -30,6 +30,7 @@ from accounts.permissions import (
     require,
 )
 from accounts.roles import Role
+from core.demographics import INCOME_BAND_CHOICES
 from core.exceptions import ApplicationError, NotAllowed
 from core.forms import add_service_errors
 from grants import services
@@ -43,8 +44,16 @@ from grants.forms_staff import (
     StaffCommentForm,
 )
 from grants.models import Application, ApplicationEvent, Review, ReviewAssignment, WorkerProfile
-from grants.permissions import applications_visible_to, can_decide, can_review, is_applicant_side, manages
+from grants.permissions import (
+    applications_visible_to,
+    can_decide,
+    can_review,
+    is_applicant_side,
+    is_finance_viewer,
+    manages,
+)
 from grants.selectors import application_detail, ranked_applications, review_queue, timeline
+from grants.views_awards import staff_award_context
 from programs.models import FundingRound, Program
 from programs.presentation import money
 
@@ -59,6 +68,14 @@ STATUS_TAGS: dict[str, str] = {
     S.APPROVED: "tag--green",
     S.REJECTED: "tag--red",
     S.WITHDRAWN: "tag--grey",
+    S.ENROLLED: "tag--blue",
+    S.COMPLETION_CLAIMED: "tag--amber",
+    S.COMPLETION_VERIFIED: "tag--green",
+    S.PAYMENT_SCHEDULED: "tag--blue",
+    S.PAID: "tag--green",
+    S.EXPIRED: "tag--grey",
+    S.CANCELLED: "tag--grey",
+    S.CLAWED_BACK: "tag--red",
 }
 CONFLICT_TAGS: dict[str, str] = {
     ReviewAssignment.Conflict.UNDECLARED: "tag--amber",
@@ -79,6 +96,17 @@ EVENT_LABELS: dict[str, Promise] = {
     "more_info_provided": gettext_lazy("Applicant answered"),
     "approved": gettext_lazy("Approved"),
     "rejected": gettext_lazy("Not approved"),
+    "enrolled": gettext_lazy("Enrolment confirmed"),
+    "completion_claimed": gettext_lazy("Completion claimed"),
+    "completion_verified": gettext_lazy("Completion verified"),
+    "completion_rejected": gettext_lazy("Completion claim not accepted"),
+    "payment_scheduled": gettext_lazy("Payment approved and scheduled"),
+    "paid": gettext_lazy("Paid"),
+    "clawed_back": gettext_lazy("Money recovered"),
+    "cancelled": gettext_lazy("Award cancelled"),
+    "expired": gettext_lazy("Award expired"),
+    "outcome_reported": gettext_lazy("Outcome reported by the worker"),
+    "outcome_verified": gettext_lazy("Verified outcome recorded"),
 }
 PROFILE_LABELS: dict[str, Promise] = {
     "region": gettext_lazy("Region"),
@@ -89,7 +117,7 @@ PROFILE_LABELS: dict[str, Promise] = {
 PRIORITY_LABELS = dict(Program.PriorityGroup.choices)
 PROFILE_VALUES: dict[str, dict[str, Any]] = {
     "employment_status": dict(WorkerProfile._meta.get_field("employment_status").choices or []),
-    "household_income_band": dict(WorkerProfile.IncomeBand.choices),
+    "household_income_band": dict(INCOME_BAND_CHOICES),
 }
 
 
@@ -193,7 +221,12 @@ def staff_detail(
         else None
     )
     is_manager = manages(user, application)
-    may_see_all = is_manager or user.has_role(Role.ADMINISTRATOR) or (own is not None and own.may_review)
+    may_see_all = (
+        is_manager
+        or user.has_role(Role.ADMINISTRATOR)
+        or (own is not None and own.may_review)
+        or is_finance_viewer(user, application)
+    )
     bound = bound or {}
     if not may_see_all:
         if own is None or own.conflict != ReviewAssignment.Conflict.UNDECLARED:
@@ -267,6 +300,7 @@ def staff_detail(
     if own is not None and own.may_review and status == S.IN_REVIEW and getattr(own, "review", None) is None:
         scored_criteria = criteria if context["is_scored"] else []
         context["review_form"] = bound.get("review_form") or ReviewForm(criteria=scored_criteria)
+    context.update(staff_award_context(request, application, is_manager=is_manager, bound=bound))
     return render(request, "grants/staff/detail.html", context)
 
 

@@ -34,9 +34,17 @@ def test_the_transition_table_is_the_agreed_workflow() -> None:
         "submitted": {"in_review", "withdrawn"},
         "in_review": {"more_info_requested", "approved", "rejected", "withdrawn"},
         "more_info_requested": {"in_review", "withdrawn"},
-        "approved": set(),
+        "approved": {"enrolled", "expired", "cancelled"},
         "rejected": set(),
         "withdrawn": set(),
+        "enrolled": {"completion_claimed", "expired", "cancelled"},
+        "completion_claimed": {"completion_verified", "enrolled", "cancelled"},
+        "completion_verified": {"payment_scheduled", "cancelled"},
+        "payment_scheduled": {"paid"},
+        "paid": {"clawed_back"},
+        "expired": set(),
+        "cancelled": set(),
+        "clawed_back": set(),
     } == Application.TRANSITIONS
 
 
@@ -264,30 +272,144 @@ def test_review_scores_the_weighted_criteria() -> None:
 
 # ---------------------------------------------------------------- every move, every role
 
-ACTIONS = {
-    "submit": lambda a, actor: services.application_submit(actor=actor, application=a),
-    "withdraw": lambda a, actor: services.application_withdraw(actor=actor, application=a),
-    "begin_review": lambda a, actor: services.application_begin_review(actor=actor, application=a),
-    "request_info": lambda a, actor: services.application_request_info(
-        actor=actor, application=a, question="Why?"
-    ),
-    "respond": lambda a, actor: services.application_respond(actor=actor, application=a, answer="Because."),
-    "approve": lambda a, actor: services.application_approve(actor=actor, application=a),
-    "reject": lambda a, actor: services.application_reject(
-        actor=actor, application=a, reason_code="other", explanation="No."
-    ),
-}
+
+def _pay(application: Application, actor) -> None:  # type: ignore[no-untyped-def]
+    """Batch, export, send and record paid: every step a finance officer's."""
+    from grants.services_payments import (
+        payment_batch_create,
+        payment_batch_export,
+        payment_batch_mark_sent,
+        payment_record_paid,
+    )
+
+    payment = application.payments.first()
+    if payment is None:
+        raise Conflict("No payment to make.")
+    batch = payment_batch_create(actor=actor, currency=payment.currency, payments=[payment]).batch
+    payment_batch_export(actor=actor, batch=batch)
+    payment_batch_mark_sent(actor=actor, batch=batch)
+    payment.refresh_from_db()
+    payment_record_paid(actor=actor, payment=payment, paid_on=timezone.localdate())
+
+
+def _expire(application: Application, actor) -> None:  # type: ignore[no-untyped-def]
+    """Expiry is the scheduled job's, not a person's: the deadline passes and the job runs."""
+    from grants.services_awards import awards_expire_due
+
+    Application.objects.filter(pk=application.pk).update(
+        training_deadline=timezone.localdate() - timedelta(days=1)
+    )
+    awards_expire_due()
+
+
+def _claim(application: Application, actor):  # type: ignore[no-untyped-def]
+    from grants.services_awards import completion_claim
+    from tests.grants.factories import pdf_upload
+
+    return completion_claim(
+        actor=actor, application=application, completed_on=timezone.localdate(), certificate=pdf_upload()
+    )
+
+
+def _open_claim(application: Application):  # type: ignore[no-untyped-def]
+    from grants.models import CompletionClaim
+
+    claim = application.claims.filter(status=CompletionClaim.Status.SUBMITTED).first()
+    if claim is None:
+        raise Conflict("No open claim.")
+    return claim
+
+
+def _actions() -> dict:
+    from grants import services_awards as awards
+    from grants import services_payments as payments
+
+    return {
+        "submit": lambda a, actor: services.application_submit(actor=actor, application=a),
+        "withdraw": lambda a, actor: services.application_withdraw(actor=actor, application=a),
+        "begin_review": lambda a, actor: services.application_begin_review(actor=actor, application=a),
+        "request_info": lambda a, actor: services.application_request_info(
+            actor=actor, application=a, question="Why?"
+        ),
+        "respond": lambda a, actor: services.application_respond(
+            actor=actor, application=a, answer="Because."
+        ),
+        "approve": lambda a, actor: services.application_approve(actor=actor, application=a),
+        "reject": lambda a, actor: services.application_reject(
+            actor=actor, application=a, reason_code="other", explanation="No."
+        ),
+        "enrol": lambda a, actor: awards.award_enrol(
+            actor=actor, application=a, training_start_date=timezone.localdate()
+        ),
+        "claim": _claim,
+        "verify": lambda a, actor: awards.completion_verify(actor=actor, claim=_open_claim(a)),
+        "reject_claim": lambda a, actor: awards.completion_reject(
+            actor=actor, claim=_open_claim(a), reason="Not the right certificate."
+        ),
+        "cancel": lambda a, actor: awards.award_cancel(actor=actor, application=a, reason="Stop."),
+        "approve_payment": lambda a, actor: payments.payment_approve(actor=actor, application=a),
+        "pay": _pay,
+        "claw_back": lambda a, actor: payments.clawback_record(
+            actor=actor, application=a, amount="10.00", reason_code="other", explanation="Recovered."
+        ),
+    }
+
+
+ACTIONS = _actions()
+AWARD = {S.APPROVED, S.ENROLLED, S.COMPLETION_CLAIMED, S.COMPLETION_VERIFIED, S.PAYMENT_SCHEDULED}
 # Who may take each action, and from which statuses.
-RIGHTS = {
-    "submit": ("applicant", {S.DRAFT}),
-    "withdraw": ("applicant", {S.DRAFT, S.SUBMITTED, S.IN_REVIEW, S.MORE_INFO_REQUESTED}),
-    "begin_review": ("manager", {S.SUBMITTED, S.MORE_INFO_REQUESTED}),  # resume without an answer
-    "request_info": ("manager", {S.IN_REVIEW}),
-    "respond": ("applicant", {S.MORE_INFO_REQUESTED}),
-    "approve": ("manager", {S.IN_REVIEW}),
-    "reject": ("manager", {S.IN_REVIEW}),
+RIGHTS: dict[str, dict[str, set[str]]] = {
+    "submit": {"applicant": {S.DRAFT}},
+    "withdraw": {"applicant": {S.DRAFT, S.SUBMITTED, S.IN_REVIEW, S.MORE_INFO_REQUESTED}},
+    "begin_review": {"manager": {S.SUBMITTED, S.MORE_INFO_REQUESTED}},  # resume without an answer
+    "request_info": {"manager": {S.IN_REVIEW}},
+    "respond": {"applicant": {S.MORE_INFO_REQUESTED}},
+    "approve": {"manager": {S.IN_REVIEW}},
+    "reject": {"manager": {S.IN_REVIEW}},
+    "enrol": {"applicant": {S.APPROVED}},
+    "claim": {"applicant": {S.ENROLLED}},
+    "verify": {"manager": {S.COMPLETION_CLAIMED}, "finance": {S.COMPLETION_CLAIMED}},
+    "reject_claim": {"manager": {S.COMPLETION_CLAIMED}, "finance": {S.COMPLETION_CLAIMED}},
+    "cancel": {
+        "manager": AWARD - {S.PAYMENT_SCHEDULED},
+        "applicant": {S.APPROVED, S.ENROLLED},
+    },
+    "approve_payment": {"finance": {S.COMPLETION_VERIFIED}},
+    "pay": {"finance": {S.PAYMENT_SCHEDULED}},
+    "claw_back": {"finance": {S.PAID, S.CLAWED_BACK}},
 }
-ROLES = ["applicant", "other_worker", "manager", "other_manager", "reviewer", "official"]
+# Repeats that succeed and change nothing: approving a payment again returns the payment already made.
+IDEMPOTENT: dict[str, dict[str, set[str]]] = {
+    "approve_payment": {"finance": {S.PAYMENT_SCHEDULED, S.PAID, S.CLAWED_BACK}},
+}
+ROLES = ["applicant", "other_worker", "manager", "other_manager", "reviewer", "official", "finance"]
+PATHS = {
+    S.DRAFT: [],
+    S.SUBMITTED: ["submit"],
+    S.IN_REVIEW: ["submit", "begin_review"],
+    S.MORE_INFO_REQUESTED: ["submit", "begin_review", "request_info"],
+    S.APPROVED: ["submit", "begin_review", "approve"],
+    S.REJECTED: ["submit", "begin_review", "reject"],
+    S.WITHDRAWN: ["withdraw"],
+    S.ENROLLED: ["submit", "begin_review", "approve", "enrol"],
+    S.COMPLETION_CLAIMED: ["submit", "begin_review", "approve", "enrol", "claim"],
+    S.COMPLETION_VERIFIED: ["submit", "begin_review", "approve", "enrol", "claim", "verify"],
+    S.PAYMENT_SCHEDULED: ["submit", "begin_review", "approve", "enrol", "claim", "verify", "approve_payment"],
+    S.PAID: ["submit", "begin_review", "approve", "enrol", "claim", "verify", "approve_payment", "pay"],
+    S.EXPIRED: ["submit", "begin_review", "approve", "expire"],
+    S.CANCELLED: ["submit", "begin_review", "approve", "cancel"],
+    S.CLAWED_BACK: [
+        "submit",
+        "begin_review",
+        "approve",
+        "enrol",
+        "claim",
+        "verify",
+        "approve_payment",
+        "pay",
+        "claw_back",
+    ],
+}
 
 
 def _application_in(status: str) -> tuple[Application, dict]:
@@ -300,20 +422,16 @@ def _application_in(status: str) -> tuple[Application, dict]:
         "other_manager": user_with_role(Role.PROGRAM_MANAGER),
         "reviewer": user_with_role(Role.REVIEWER),
         "official": user_with_role(Role.OFFICIAL),
+        "finance": user_with_role(Role.FINANCE_OFFICER),
     }
-    path = {
-        S.DRAFT: [],
-        S.SUBMITTED: ["submit"],
-        S.IN_REVIEW: ["submit", "begin_review"],
-        S.MORE_INFO_REQUESTED: ["submit", "begin_review", "request_info"],
-        S.APPROVED: ["submit", "begin_review", "approve"],
-        S.REJECTED: ["submit", "begin_review", "reject"],
-        S.WITHDRAWN: ["withdraw"],
-    }[status]
-    for step in path:
-        who = people[RIGHTS[step][0]]
-        ACTIONS[step](application, who)
-    application.refresh_from_db()
+    for step in PATHS[status]:
+        if step == "expire":
+            _expire(application, None)
+        else:
+            rights = RIGHTS[step]
+            who = "manager" if "manager" in rights else next(iter(rights))
+            ACTIONS[step](application, people[who])
+        application.refresh_from_db()
     assert application.status == status
     return application, people
 
@@ -323,20 +441,27 @@ def _application_in(status: str) -> tuple[Application, dict]:
 def test_every_action_from_every_status_by_every_role(status, action) -> None:
     application, people = _application_in(status)
     events_before = ApplicationEvent.objects.filter(application=application).count()
-    right_role, from_statuses = RIGHTS[action]
+    entries_before = LedgerEntry.objects.count()
+    rights = RIGHTS[action]
     for role in ROLES:
-        allowed = role == right_role and status in from_statuses
-        if allowed:
+        if status in rights.get(role, set()):
+            continue
+        if status in IDEMPOTENT.get(action, {}).get(role, set()):
+            ACTIONS[action](application, people[role])
+            application.refresh_from_db()
+            assert application.status == status
             continue
         with pytest.raises((NotAllowed, Conflict, ValidationError)):
             ACTIONS[action](application, people[role])
         application.refresh_from_db()
         assert application.status == status, (action, role)
     assert ApplicationEvent.objects.filter(application=application).count() == events_before
-    if status in from_statuses:
-        ACTIONS[action](application, people[right_role])
+    assert LedgerEntry.objects.count() == entries_before
+    allowed = [role for role, statuses in rights.items() if status in statuses]
+    if allowed:
+        ACTIONS[action](application, people[allowed[0]])
         application.refresh_from_db()
-        assert application.status != status or action == "begin_review"
+        assert application.status != status or action in ("begin_review", "claw_back")
     assert ledger_reconcile() == []
 
 
@@ -346,3 +471,27 @@ def test_the_queue_refuses_an_absurd_round_number() -> None:
     filterset, rows = review_queue(Application.objects.all(), {"funding_round": "-6.994459635880985e+229"})
     assert "funding_round" in filterset.errors
     assert list(rows) == []
+
+
+# ---------------------------------------------------------------- priority of service
+
+
+def test_priority_comes_from_the_profile_claim_never_from_the_voluntary_demographics() -> None:
+    program, _manager, credential = funded_setup(priority_order=["veteran", "disability", "low_income"])
+    worker = worker_with_profile(household_income_band="50k_75k", employment_status="employed_full_time")
+    services.demographics_save(user=worker, race_ethnicity=[], sex="", veteran="yes", disability="yes")
+    unclaimed = services.application_submit(
+        actor=worker,
+        application=services.application_create(
+            actor=worker, program=program, credential=credential, amount_requested="100.00"
+        ),
+    )
+    assert (unclaimed.priority_group, unclaimed.priority_rank) == ("", 99)
+    claimant = worker_with_profile(priority_disability=True, household_income_band="under_25k")
+    claimed = services.application_submit(
+        actor=claimant,
+        application=services.application_create(
+            actor=claimant, program=program, credential=credential, amount_requested="100.00"
+        ),
+    )
+    assert (claimed.priority_group, claimed.priority_rank) == ("disability", 1)

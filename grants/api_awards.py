@@ -1,0 +1,722 @@
+"""The award API (issue 5): enrolment and completion claims on an application, then claims, payments,
+payment batches, clawbacks, outcomes and outcome follow-ups. Thin: serializers parse, services write.
+
+Order of refusals, as in grants/api.py: a record the caller may not see is a 404; one they may see but not
+act on this way is a 403 (checked before the input, so a refused request learns nothing from validation);
+bad input is a 400 with field errors; a state that forbids the action is a 409.
+
+Who sees what:
+- claims: the applicant side (their own), managers of the program, finance officers and administrators;
+  only staff see each badge check.
+- payments and payment batches: finance officers only (a 403 for everyone else).
+- clawbacks: finance officers record and read them all; the applicant side reads its own; managers of the
+  program and administrators read theirs.
+- outcomes: workers report and read their own; managers of the program read them and record verified ones
+  (`POST /outcomes/verified/`); administrators read them all.
+- outcome follow-ups: the worker's own unanswered questions whose time has come.
+"""
+
+from datetime import date
+from typing import Any
+
+import django_filters
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from accounts.permissions import AnyUser, Decision, get_visible_or_404, has_any_role, has_role, is_signed_in
+from accounts.roles import Role
+from core.exceptions import Conflict, NotAllowed
+from grants import services_awards, services_outcomes, services_payments
+from grants.models import (
+    Application,
+    Clawback,
+    CompletionClaim,
+    Outcome,
+    OutcomeFollowUp,
+    Payment,
+    PaymentBatch,
+    PaymentEvent,
+)
+from grants.permissions import (
+    can_cancel_award,
+    can_handle_payments,
+    can_verify_completion,
+    is_applicant_side,
+)
+from grants.serializers import ApplicationSerializer, ApplicationStaffSerializer
+from grants.serializers_awards import (
+    BatchCreateSerializer,
+    BatchDetailSerializer,
+    BatchResultSerializer,
+    BatchSerializer,
+    ClaimCompletionSerializer,
+    ClaimSerializer,
+    ClawbackCreateSerializer,
+    ClawbackSerializer,
+    CompletionNoteSerializer,
+    EnrolSerializer,
+    FollowUpSerializer,
+    OutcomeReportSerializer,
+    OutcomeSerializer,
+    OutcomeVerifiedSerializer,
+    PaymentApproveSerializer,
+    PaymentDetailSerializer,
+    PaymentSerializer,
+    ReasonOptionalSerializer,
+    ReasonRequiredSerializer,
+    ReconcileSerializer,
+)
+from programs.api import LIST_ERRORS, READ_ERRORS, JsonViewSet, _actor, _errors, _require
+
+ACTION_ERRORS = _errors(400, 401, 403, 404, 409)
+ID_REGEX = r"[0-9]{1,18}"
+CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
+
+
+def _require_role(user: AnyUser, decision: Decision) -> None:
+    """The role check for a whole resource: a 403 with the reason (DRF answers the anonymous with 401)."""
+    if is_signed_in(user):
+        _require(decision)
+
+
+# ---------------------------------------------------------------- application actions
+
+
+class AwardActionsMixin:
+    """Actions on an award, mixed into grants.api.ApplicationViewSet (which provides `_visible` and
+    `_present`): enrol, claim completion, verify or reject the open claim, cancel."""
+
+    _visible: Any
+    _present: Any
+
+    @extend_schema(
+        summary="Confirm enrolment with the provider",
+        description="The applicant side of an approved award, with the day the training starts (not "
+        "before the application was submitted, nor after the training deadline).",
+        request=EnrolSerializer,
+        responses={200: ApplicationSerializer, **ACTION_ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def enrol(self, request: Request, pk: str) -> Response:
+        application = self._visible(pk)
+        _applicant_side_only(request.user, application)
+        serializer = EnrolSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services_awards.award_enrol(
+            actor=_actor(request), application=application, **serializer.validated_data
+        )
+        return Response(self._present(application.pk))
+
+    @extend_schema(
+        summary="Claim completion, with evidence (multipart)",
+        description="The applicant side of an enrolled award. The evidence the program asks for "
+        "(`claim_evidence`): a certificate (PDF, PNG or JPEG, checked by content), an Open Badges 3.0 "
+        "credential (text in `badge`, or a file in `badge_file`) verified at once, an invoice with its "
+        "amount, proof of payment, the annual wage where the program sets a floor, and for retention "
+        "grants the employer's `employed_through` date. A badge that fails a check is refused with a 400 "
+        "naming the check, and nothing is stored.",
+        request={"multipart/form-data": ClaimCompletionSerializer},
+        responses={201: ClaimSerializer, **ACTION_ERRORS},
+    )
+    @action(detail=True, methods=["post"], url_path="claim-completion", parser_classes=[MultiPartParser])
+    def claim_completion(self, request: Request, pk: str) -> Response:
+        application = self._visible(pk)
+        _applicant_side_only(request.user, application)
+        serializer = ClaimCompletionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        claim = services_awards.completion_claim(
+            actor=_actor(request), application=application, **serializer.validated_data
+        )
+        return Response(
+            ClaimSerializer(_claim_for_output(claim.pk), context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(
+        summary="Verify the open completion claim",
+        description="A manager of the program or a finance officer. A badge is checked again now. The "
+        "award moves to completion_verified; outcome follow-ups are scheduled.",
+        request=CompletionNoteSerializer,
+        responses={200: ApplicationStaffSerializer, **ACTION_ERRORS},
+    )
+    @action(detail=True, methods=["post"], url_path="verify-completion")
+    def verify_completion(self, request: Request, pk: str) -> Response:
+        application = self._visible(pk)
+        _require(can_verify_completion(request.user, application))
+        serializer = CompletionNoteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services_awards.completion_verify(
+            actor=_actor(request), claim=_open_claim(application), **serializer.validated_data
+        )
+        return Response(self._present(application.pk))
+
+    @extend_schema(
+        summary="Reject the open completion claim",
+        description="A manager of the program or a finance officer, with a reason the applicant reads. "
+        "The award returns to enrolled, so a better claim can be made.",
+        request=ReasonRequiredSerializer,
+        responses={200: ApplicationStaffSerializer, **ACTION_ERRORS},
+    )
+    @action(detail=True, methods=["post"], url_path="reject-completion")
+    def reject_completion(self, request: Request, pk: str) -> Response:
+        application = self._visible(pk)
+        _require(can_verify_completion(request.user, application))
+        serializer = ReasonRequiredSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services_awards.completion_reject(
+            actor=_actor(request), claim=_open_claim(application), **serializer.validated_data
+        )
+        return Response(self._present(application.pk))
+
+    @extend_schema(
+        summary="Cancel an award before payment",
+        description="The applicant side before claiming completion; a manager of the program until "
+        "payment is made. The award's money returns to the budget.",
+        request=ReasonRequiredSerializer,
+        responses={200: ApplicationSerializer, **ACTION_ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def cancel(self, request: Request, pk: str) -> Response:
+        application = self._visible(pk)
+        _require(can_cancel_award(request.user, application))
+        serializer = ReasonRequiredSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services_awards.award_cancel(
+            actor=_actor(request), application=application, **serializer.validated_data
+        )
+        return Response(self._present(application.pk))
+
+
+def _applicant_side_only(user: Any, application: Application) -> None:
+    if not is_applicant_side(user, application):
+        raise NotAllowed(_("Only the applicant can do this."))
+
+
+def _open_claim(application: Application) -> CompletionClaim:
+    claim = application.claims.filter(status=CompletionClaim.Status.SUBMITTED).first()
+    if claim is None:
+        raise Conflict(_("No completion claim is waiting for a decision on this award."))
+    return claim
+
+
+# ---------------------------------------------------------------- claims
+
+
+def claims_visible_to(user: AnyUser) -> QuerySet[CompletionClaim]:
+    """The applicant side's own claims; staff who may verify (managers of the program, finance
+    officers); administrators. Reviewers do not see claims."""
+    if not is_signed_in(user):
+        return CompletionClaim.objects.none()
+    if user.has_role(Role.ADMINISTRATOR) or user.has_role(Role.FINANCE_OFFICER):
+        return CompletionClaim.objects.all()
+    scopes = Q(application__applicant=user) | Q(application__filed_by=user)
+    if user.has_role(Role.PROGRAM_MANAGER):
+        scopes |= Q(application__program__managers=user)
+    return CompletionClaim.objects.filter(scopes).distinct()
+
+
+def _claim_rows(queryset: QuerySet[CompletionClaim]) -> QuerySet[CompletionClaim]:
+    return queryset.select_related(
+        "application__program",
+        "certificate",
+        "invoice",
+        "proof_of_payment",
+        "claimed_by",
+        "decided_by",
+    ).order_by("-submitted_at", "-id")
+
+
+def _claim_for_output(pk: int) -> CompletionClaim:
+    return _claim_rows(CompletionClaim.objects.filter(pk=pk)).get()
+
+
+class ClaimFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=CompletionClaim.Status.choices)
+    application = django_filters.NumberFilter(field_name="application_id", min_value=1, max_value=2**62)
+    program = django_filters.CharFilter(field_name="application__program__code", max_length=32)
+
+    class Meta:
+        model = CompletionClaim
+        fields = ["status", "application", "program"]
+
+
+class ClaimViewSet(JsonViewSet):
+    """Completion claims: the applicant side sees its own; managers of the program, finance officers and
+    administrators those they may verify or read. Decide a claim at /applications/{id}/verify-completion/."""
+
+    serializer_class = ClaimSerializer
+    filterset_class = ClaimFilter
+    queryset = CompletionClaim.objects.none()
+    lookup_value_regex = ID_REGEX
+
+    def get_queryset(self) -> QuerySet[CompletionClaim]:
+        return _claim_rows(claims_visible_to(self.request.user))
+
+    @extend_schema(
+        summary="List completion claims",
+        description="Newest first. `badge_checks` (each check of an Open Badges credential) is shown "
+        "to staff.",
+        responses={200: ClaimSerializer(many=True), **LIST_ERRORS},
+    )
+    def list(self, request: Request) -> Response:
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(
+            ClaimSerializer(page, many=True, context={"request": request}).data
+        )
+
+    @extend_schema(summary="Read a completion claim", responses={200: ClaimSerializer, **READ_ERRORS})
+    def retrieve(self, request: Request, pk: str) -> Response:
+        claim = get_visible_or_404(self.get_queryset(), pk=pk)
+        return Response(ClaimSerializer(claim, context={"request": request}).data)
+
+
+# ---------------------------------------------------------------- payments
+
+
+class PaymentFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=Payment.Status.choices)
+    currency = django_filters.CharFilter(max_length=3)
+    program = django_filters.CharFilter(field_name="application__program__code", max_length=32)
+
+    class Meta:
+        model = Payment
+        fields = ["status", "currency", "program"]
+
+
+class _FinanceOnlyViewSet(JsonViewSet):
+    """Finance officers only: everyone else signed in gets a 403 with the reason."""
+
+    lookup_value_regex = ID_REGEX
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        _require_role(request.user, can_handle_payments(request.user))
+
+
+class PaymentViewSet(_FinanceOnlyViewSet):
+    """Payments of awards, for finance officers: approve (maker-checker), batch, retry a failed one."""
+
+    serializer_class = PaymentSerializer
+    filterset_class = PaymentFilter
+    queryset = Payment.objects.none()
+
+    def get_queryset(self) -> QuerySet[Payment]:
+        return Payment.objects.select_related("application__program", "approved_by", "batch").order_by(
+            "-approved_at", "-id"
+        )
+
+    def _detail(self, pk: Any) -> Payment:
+        visible = self.get_queryset().prefetch_related(Prefetch("events", queryset=_payment_events()))
+        return get_visible_or_404(visible, pk=pk)
+
+    @extend_schema(
+        summary="List payments",
+        description="Finance officers. Newest first; filter by status, currency and program code.",
+        responses={200: PaymentSerializer(many=True), **_errors(400, 401, 403, 404)},
+    )
+    def list(self, request: Request) -> Response:
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(PaymentSerializer(page, many=True).data)
+
+    @extend_schema(
+        summary="Read a payment, with its events",
+        responses={200: PaymentDetailSerializer, **_errors(401, 403, 404)},
+    )
+    def retrieve(self, request: Request, pk: str) -> Response:
+        return Response(PaymentDetailSerializer(self._detail(pk)).data)
+
+    @extend_schema(
+        summary="Approve paying an award's verified claim",
+        description="Finance officers. Maker-checker: whoever verified the claim cannot approve its payment "
+        "(a 403 with the reason). The amount is the award, or the invoice when smaller; the payee follows "
+        "the program's payment model. Approving again returns the same payment with a 200.",
+        request=PaymentApproveSerializer,
+        responses={
+            201: PaymentDetailSerializer,
+            200: OpenApiResponse(PaymentDetailSerializer, description="Already approved: the same payment."),
+            **_errors(400, 401, 403, 409),
+        },
+    )
+    def create(self, request: Request) -> Response:
+        serializer = PaymentApproveSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        application = serializer.validated_data["application"]
+        existed = Payment.objects.filter(application=application).exists()
+        payment = services_payments.payment_approve(actor=_actor(request), application=application)
+        return Response(
+            PaymentDetailSerializer(self._detail(payment.pk)).data,
+            status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(
+        summary="Retry a failed payment",
+        description="Finance officers. The payment waits for a new batch. Retrying one that is not failed "
+        "(already retried, or paid) returns it unchanged.",
+        request=ReasonOptionalSerializer,
+        responses={200: PaymentDetailSerializer, **ACTION_ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def retry(self, request: Request, pk: str) -> Response:
+        payment = self._detail(pk)
+        serializer = ReasonOptionalSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services_payments.payment_retry(actor=_actor(request), payment=payment, **serializer.validated_data)
+        return Response(PaymentDetailSerializer(self._detail(payment.pk)).data)
+
+
+def _payment_events() -> QuerySet[PaymentEvent]:
+    return PaymentEvent.objects.select_related("actor").order_by("created_at", "id")
+
+
+# ---------------------------------------------------------------- payment batches
+
+
+class BatchFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=PaymentBatch.Status.choices)
+    currency = django_filters.CharFilter(max_length=3)
+
+    class Meta:
+        model = PaymentBatch
+        fields = ["status", "currency"]
+
+
+class PaymentBatchViewSet(_FinanceOnlyViewSet):
+    """Batches of approved payments for the agency's finance system: create, export as CSV, mark sent,
+    reconcile with the results file; a draft batch can be discarded."""
+
+    serializer_class = BatchSerializer
+    filterset_class = BatchFilter
+    queryset = PaymentBatch.objects.none()
+
+    def get_queryset(self) -> QuerySet[PaymentBatch]:
+        return (
+            PaymentBatch.objects.select_related("created_by", "sent_by")
+            .annotate(payment_count=Count("payments"), total=Sum("payments__amount"))
+            .order_by("-created_at", "-id")
+        )
+
+    def _batch(self, pk: Any) -> PaymentBatch:
+        return get_visible_or_404(self.get_queryset(), pk=pk)
+
+    def _present(self, pk: Any) -> dict[str, Any]:
+        return dict(BatchDetailSerializer(self._batch(pk)).data)
+
+    def _result(self, result: services_payments.BatchResult) -> dict[str, Any]:
+        body = {
+            "batch": self._batch(result.batch.pk),
+            "results": result.items,
+            "succeeded": len(result.succeeded),
+            "failed": len(result.failed),
+        }
+        return dict(BatchResultSerializer(body).data)
+
+    @extend_schema(
+        summary="List payment batches",
+        description="Finance officers. Newest first; filter by status and currency.",
+        responses={200: BatchSerializer(many=True), **_errors(400, 401, 403, 404)},
+    )
+    def list(self, request: Request) -> Response:
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(BatchSerializer(page, many=True).data)
+
+    @extend_schema(
+        summary="Read a payment batch, with its payments",
+        responses={200: BatchDetailSerializer, **_errors(401, 403, 404)},
+    )
+    def retrieve(self, request: Request, pk: str) -> Response:
+        return Response(self._present(pk))
+
+    @extend_schema(
+        summary="Put approved payments into a new draft batch",
+        description="Finance officers. The payments given (ids), or every approved payment in the currency. "
+        "Each payment's result is reported; those no longer approved or in another currency are left out. "
+        "If none can be added, a 400 lists why.",
+        request=BatchCreateSerializer,
+        responses={201: BatchResultSerializer, **_errors(400, 401, 403)},
+    )
+    def create(self, request: Request) -> Response:
+        serializer = BatchCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        ids = serializer.validated_data.get("payments")
+        result = services_payments.payment_batch_create(
+            actor=_actor(request),
+            currency=serializer.validated_data["currency"],
+            payments=None if ids is None else [Payment(pk=pk) for pk in ids],
+        )
+        return Response(self._result(result), status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Export the batch as CSV for the finance system",
+        description="Finance officers. The first export closes a draft batch to changes (it becomes "
+        "exported); exporting again gives the same file. Columns: payment_reference, "
+        "application_reference, payee_type, payee_name, payee_reference, amount, currency, program_code.",
+        responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR), **_errors(401, 403, 404, 409)},
+    )
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
+    def export(self, request: Request, pk: str) -> HttpResponse:
+        batch = self._batch(pk)
+        content = services_payments.payment_batch_export(actor=_actor(request), batch=batch)
+        response = HttpResponse(content, content_type=CSV_CONTENT_TYPE)
+        response["Content-Disposition"] = f'attachment; filename="{batch.reference}.csv"'
+        return response
+
+    @extend_schema(
+        summary="Mark the exported batch as sent to the finance system",
+        description="Finance officers. Its payments become sent. Marking it again changes nothing.",
+        request=None,
+        responses={200: BatchDetailSerializer, **_errors(401, 403, 404, 409)},
+    )
+    @action(detail=True, methods=["post"])
+    def send(self, request: Request, pk: str) -> Response:
+        batch = self._batch(pk)
+        services_payments.payment_batch_mark_sent(actor=_actor(request), batch=batch)
+        return Response(self._present(batch.pk))
+
+    @extend_schema(
+        summary="Discard a draft batch",
+        description="Finance officers, before export: its payments wait for another batch. Nothing is "
+        "deleted.",
+        request=ReasonOptionalSerializer,
+        responses={200: BatchDetailSerializer, **ACTION_ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def discard(self, request: Request, pk: str) -> Response:
+        batch = self._batch(pk)
+        serializer = ReasonOptionalSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services_payments.payment_batch_discard(
+            actor=_actor(request), batch=batch, **serializer.validated_data
+        )
+        return Response(self._present(batch.pk))
+
+    @extend_schema(
+        summary="Reconcile a sent batch with the finance system's results (multipart)",
+        description="Finance officers. Each row is matched by payment reference and recorded paid or failed; "
+        "each row's result is reported. Rows already recorded the same way change nothing, so the same "
+        "file can be sent again safely.",
+        request={"multipart/form-data": ReconcileSerializer},
+        responses={200: BatchResultSerializer, **ACTION_ERRORS},
+    )
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
+    def reconcile(self, request: Request, pk: str) -> Response:
+        batch = self._batch(pk)
+        serializer = ReconcileSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        result = services_payments.payment_batch_reconcile(
+            actor=_actor(request), batch=batch, content=serializer.validated_data["file"]
+        )
+        return Response(self._result(result))
+
+
+# ---------------------------------------------------------------- clawbacks
+
+
+def clawbacks_visible_to(user: AnyUser) -> QuerySet[Clawback]:
+    if not is_signed_in(user):
+        return Clawback.objects.none()
+    if user.has_role(Role.ADMINISTRATOR) or user.has_role(Role.FINANCE_OFFICER):
+        return Clawback.objects.all()
+    scopes = Q(application__applicant=user) | Q(application__filed_by=user)
+    if user.has_role(Role.PROGRAM_MANAGER):
+        scopes |= Q(application__program__managers=user)
+    return Clawback.objects.filter(scopes).distinct()
+
+
+class ClawbackFilter(django_filters.FilterSet):
+    application = django_filters.NumberFilter(field_name="application_id", min_value=1, max_value=2**62)
+    reason_code = django_filters.ChoiceFilter(choices=Clawback.Reason.choices)
+
+    class Meta:
+        model = Clawback
+        fields = ["application", "reason_code"]
+
+
+class ClawbackViewSet(JsonViewSet):
+    """Money recovered after payment. Finance officers record them; the worker reads their own."""
+
+    serializer_class = ClawbackSerializer
+    filterset_class = ClawbackFilter
+    queryset = Clawback.objects.none()
+    lookup_value_regex = ID_REGEX
+
+    def get_queryset(self) -> QuerySet[Clawback]:
+        return (
+            clawbacks_visible_to(self.request.user)
+            .select_related("application", "payment")
+            .order_by("-created_at", "-id")
+        )
+
+    @extend_schema(
+        summary="List clawbacks",
+        description="Finance officers: all. The applicant side: its own awards'. Managers: their programs'.",
+        responses={200: ClawbackSerializer(many=True), **LIST_ERRORS},
+    )
+    def list(self, request: Request) -> Response:
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(ClawbackSerializer(page, many=True).data)
+
+    @extend_schema(summary="Read a clawback", responses={200: ClawbackSerializer, **READ_ERRORS})
+    def retrieve(self, request: Request, pk: str) -> Response:
+        return Response(ClawbackSerializer(get_visible_or_404(self.get_queryset(), pk=pk)).data)
+
+    @extend_schema(
+        summary="Record a clawback on a paid award",
+        description="Finance officers, with a reason code and an explanation the worker reads; at most what "
+        "was paid and not yet recovered. Writes a clawback ledger entry.",
+        request=ClawbackCreateSerializer,
+        responses={201: ClawbackSerializer, **_errors(400, 401, 403, 409)},
+    )
+    def create(self, request: Request) -> Response:
+        _require(can_handle_payments(request.user))
+        serializer = ClawbackCreateSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        clawback = services_payments.clawback_record(actor=_actor(request), **serializer.validated_data)
+        return Response(
+            ClawbackSerializer(self.get_queryset().get(pk=clawback.pk)).data, status=status.HTTP_201_CREATED
+        )
+
+
+# ---------------------------------------------------------------- outcomes
+
+
+def outcomes_visible_to(user: AnyUser) -> QuerySet[Outcome]:
+    if not is_signed_in(user):
+        return Outcome.objects.none()
+    if user.has_role(Role.ADMINISTRATOR):
+        return Outcome.objects.all()
+    scopes = Q(worker=user)
+    if user.has_role(Role.PROGRAM_MANAGER):
+        scopes |= Q(application__program__managers=user)
+    return Outcome.objects.filter(scopes).distinct()
+
+
+class OutcomeFilter(django_filters.FilterSet):
+    application = django_filters.NumberFilter(field_name="application_id", min_value=1, max_value=2**62)
+    source = django_filters.ChoiceFilter(choices=Outcome.Source.choices)
+    program = django_filters.CharFilter(field_name="application__program__code", max_length=32)
+
+    class Meta:
+        model = Outcome
+        fields = ["application", "source", "program"]
+
+
+OUTCOME_ROLES = (Role.WORKER, Role.PROGRAM_MANAGER, Role.ADMINISTRATOR)
+
+
+class OutcomeViewSet(JsonViewSet):
+    """What happened after training: employment and pay, with where the answer came from."""
+
+    serializer_class = OutcomeSerializer
+    filterset_class = OutcomeFilter
+    queryset = Outcome.objects.none()
+    lookup_value_regex = ID_REGEX
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        _require_role(request.user, has_any_role(request.user, OUTCOME_ROLES))
+
+    def get_queryset(self) -> QuerySet[Outcome]:
+        return (
+            outcomes_visible_to(self.request.user)
+            .select_related("application__program")
+            .order_by("-observed_on", "-id")
+        )
+
+    @extend_schema(
+        summary="List outcomes",
+        description="Workers: their own. Program managers: those of their programs. Administrators: all.",
+        responses={200: OutcomeSerializer(many=True), **_errors(400, 401, 403, 404)},
+    )
+    def list(self, request: Request) -> Response:
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(OutcomeSerializer(page, many=True).data)
+
+    @extend_schema(summary="Read an outcome", responses={200: OutcomeSerializer, **_errors(401, 403, 404)})
+    def retrieve(self, request: Request, pk: str) -> Response:
+        return Response(OutcomeSerializer(get_visible_or_404(self.get_queryset(), pk=pk)).data)
+
+    @extend_schema(
+        summary="Report your outcome after training",
+        description="The worker whose completion was verified, answering a follow-up question (`follow_up`) "
+        "or on their own. Stored as self-reported; a correction is a new outcome.",
+        request=OutcomeReportSerializer,
+        responses={201: OutcomeSerializer, **_errors(400, 401, 403, 409)},
+    )
+    def create(self, request: Request) -> Response:
+        _require(has_role(request.user, Role.WORKER))
+        serializer = OutcomeReportSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        outcome = services_outcomes.outcome_report(actor=_actor(request), **serializer.validated_data)
+        return Response(OutcomeSerializer(self.get_queryset().get(pk=outcome.pk)).data, status=201)
+
+    @extend_schema(
+        summary="Record a verified outcome",
+        description="A manager of the program, after checking a record (wage records, the employer): a new "
+        "outcome with the source `verified`; earlier answers stay as they were.",
+        request=OutcomeVerifiedSerializer,
+        responses={201: OutcomeSerializer, **_errors(400, 401, 403, 409)},
+    )
+    @action(detail=False, methods=["post"])
+    def verified(self, request: Request) -> Response:
+        _require(has_role(request.user, Role.PROGRAM_MANAGER))
+        serializer = OutcomeVerifiedSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        outcome = services_outcomes.outcome_verify(actor=_actor(request), **serializer.validated_data)
+        return Response(OutcomeSerializer(self.get_queryset().get(pk=outcome.pk)).data, status=201)
+
+
+def open_follow_ups_for(user: AnyUser, *, today: date) -> QuerySet[OutcomeFollowUp]:
+    """The worker's unanswered outcome questions whose time has come."""
+    return OutcomeFollowUp.objects.filter(
+        application__applicant=user,
+        application__status__in=services_outcomes.COMPLETED,
+        answered_at__isnull=True,
+        due_on__lte=today,
+    )
+
+
+class OutcomeFollowUpViewSet(JsonViewSet):
+    """The worker's open questions about how things went after training; answer one at POST /outcomes/."""
+
+    serializer_class = FollowUpSerializer
+    queryset = OutcomeFollowUp.objects.none()
+    filter_backends: list[Any] = []
+    lookup_value_regex = ID_REGEX
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        _require_role(request.user, has_role(request.user, Role.WORKER))
+
+    def get_queryset(self) -> QuerySet[OutcomeFollowUp]:
+        if not is_signed_in(self.request.user):
+            return OutcomeFollowUp.objects.none()
+        return (
+            open_follow_ups_for(self.request.user, today=timezone.localdate())
+            .select_related("application__credential")
+            .order_by("due_on", "id")
+        )
+
+    @extend_schema(
+        summary="List your open outcome questions",
+        description="Workers: the unanswered follow-ups (2nd and 4th quarter after completion) now due.",
+        responses={200: FollowUpSerializer(many=True), **_errors(401, 403, 404)},
+    )
+    def list(self, request: Request) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(FollowUpSerializer(page, many=True).data)
+
+    @extend_schema(
+        summary="Read one of your open outcome questions",
+        responses={200: FollowUpSerializer, **_errors(401, 403, 404)},
+    )
+    def retrieve(self, request: Request, pk: str) -> Response:
+        return Response(FollowUpSerializer(get_visible_or_404(self.get_queryset(), pk=pk)).data)

@@ -1,0 +1,1011 @@
+"""The award API end to end through APIClient: enrolment and completion actions on applications, claims,
+payments (maker-checker, idempotent approval), batches (export, send, reconcile twice), clawbacks,
+outcomes and follow-ups. Each endpoint for the four callers, refusals that change nothing, bad input as
+400s, and list query counts at two sizes."""
+
+import base64
+import json
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from accounts.models import User
+from accounts.roles import Role
+from core import openbadges
+from grants.models import (
+    Application,
+    ApplicationDocument,
+    ApplicationEvent,
+    Clawback,
+    CompletionClaim,
+    Outcome,
+    OutcomeFollowUp,
+    Payment,
+    PaymentBatch,
+    PaymentEvent,
+)
+from grants.services_awards import completion_verify
+from grants.services_payments import (
+    payment_approve,
+    payment_batch_create,
+    payment_batch_export,
+    payment_batch_mark_sent,
+    payment_record_failed,
+)
+from programs.models import LedgerEntry, ProgramBudget
+from programs.services import badge_issuer_register
+from tests.accounts.factories import user_with_role
+from tests.grants.factories import (
+    PDF_BYTES,
+    approved_application,
+    claimed_application,
+    enrolled_application,
+    finance_officer,
+    paid_application,
+    verified_application,
+    worker_with_profile,
+)
+
+pytestmark = pytest.mark.django_db
+S = Application.Status
+TODAY = timezone.localdate()
+APPS = "/api/v1/applications/"
+
+
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+def client_for(user: Any) -> APIClient:
+    client = APIClient()
+    if user is not None:
+        client.force_authenticate(User.objects.get(pk=user.pk))
+    return client
+
+
+def pdf(name: str = "certificate.pdf") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, PDF_BYTES, content_type="application/pdf")
+
+
+def snapshot() -> dict[str, Any]:
+    """Everything a refused or invalid request must leave as it was."""
+    state: dict[str, Any] = {
+        model.__name__: model.objects.count()
+        for model in (
+            ApplicationEvent,
+            ApplicationDocument,
+            CompletionClaim,
+            Payment,
+            PaymentBatch,
+            PaymentEvent,
+            Clawback,
+            Outcome,
+            LedgerEntry,
+        )
+    }
+    state["applications"] = sorted(
+        Application.objects.values_list("pk", "status", "amount_paid", "amount_clawed_back", "updated_at")
+    )
+    state["claims"] = sorted(CompletionClaim.objects.values_list("pk", "status"))
+    state["payments"] = sorted(Payment.objects.values_list("pk", "status", "batch_id"))
+    state["batches"] = sorted(PaymentBatch.objects.values_list("pk", "status"))
+    state["budgets"] = sorted(ProgramBudget.objects.values_list("pk", "committed", "disbursed"))
+    state["follow_ups"] = sorted(OutcomeFollowUp.objects.values_list("pk", "answered_at"))
+    return state
+
+
+def other_worker() -> User:
+    return worker_with_profile()
+
+
+def other_manager() -> User:
+    return user_with_role(Role.PROGRAM_MANAGER)
+
+
+def query_count(client: APIClient, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, response.content
+    return len(queries)
+
+
+# ---------------------------------------------------------------- enrol
+
+
+def test_enrol_for_each_caller() -> None:
+    application, manager = approved_application()
+    url = f"{APPS}{application.pk}/enrol/"
+    body = {"training_start_date": TODAY.isoformat()}
+    before = snapshot()
+    assert client_for(None).post(url, body, format="json").status_code == 401
+    assert client_for(other_worker()).post(url, body, format="json").status_code == 404
+    assert client_for(other_manager()).post(url, body, format="json").status_code == 404
+    refused = client_for(manager).post(url, body, format="json")
+    assert refused.status_code == 403
+    assert refused.json() == {"detail": "Only the applicant can do this."}
+    assert snapshot() == before
+    response = client_for(application.applicant).post(url, body, format="json")
+    assert response.status_code == 200
+    assert response.json()["status"] == "enrolled"
+    assert response.json()["training_start_date"] == TODAY.isoformat()
+    assert response.json()["amount_paid"] == "0.00"
+    again = client_for(application.applicant).post(url, body, format="json")
+    assert again.status_code == 409
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({}, "training_start_date"),
+        ({"training_start_date": "2026-02-30"}, "training_start_date"),
+        ({"training_start_date": "99999-01-01"}, "training_start_date"),
+        ({"training_start_date": 20260101}, "training_start_date"),
+        ({"training_start_date": (TODAY - timedelta(days=400)).isoformat()}, "training_start_date"),
+        ({"training_start_date": (TODAY + timedelta(days=3000)).isoformat()}, "training_start_date"),
+        ({"training_start_date": TODAY.isoformat(), "status": "paid"}, "status"),
+    ],
+)
+def test_enrol_refuses_bad_input_changing_nothing(body: dict, field: str) -> None:
+    application, _manager = approved_application()
+    before = snapshot()
+    response = client_for(application.applicant).post(f"{APPS}{application.pk}/enrol/", body, format="json")
+    assert response.status_code == 400
+    assert field in response.json()
+    assert snapshot() == before
+
+
+# ---------------------------------------------------------------- claim completion
+
+
+def test_claim_completion_for_each_caller() -> None:
+    application, manager = enrolled_application()
+    url = f"{APPS}{application.pk}/claim-completion/"
+
+    def body() -> dict[str, Any]:
+        return {"completed_on": TODAY.isoformat(), "certificate": pdf()}
+
+    before = snapshot()
+    assert client_for(None).post(url, body(), format="multipart").status_code == 401
+    assert client_for(other_worker()).post(url, body(), format="multipart").status_code == 404
+    assert client_for(manager).post(url, body(), format="multipart").status_code == 403
+    assert client_for(finance_officer()).post(url, body(), format="multipart").status_code == 403
+    assert snapshot() == before
+    response = client_for(application.applicant).post(url, body(), format="multipart")
+    assert response.status_code == 201, response.content
+    claim = response.json()
+    assert claim["status"] == "submitted"
+    assert claim["certificate"]["original_name"] == "certificate.pdf"
+    assert claim["badge_checks"] is None
+    assert claim["has_badge"] is False
+    application.refresh_from_db()
+    assert application.status == S.COMPLETION_CLAIMED
+    again = client_for(application.applicant).post(url, body(), format="multipart")
+    assert again.status_code == 409
+
+
+@pytest.mark.parametrize(
+    ("extra", "field"),
+    [
+        ({"completed_on": "not a date"}, "completed_on"),
+        ({"completed_on": (TODAY + timedelta(days=2)).isoformat()}, "completed_on"),
+        ({"invoice_amount": "-5.00"}, "invoice_amount"),
+        ({"invoice_amount": "1e400"}, "invoice_amount"),
+        ({"invoice_amount": "99999999999999999999.00"}, "invoice_amount"),
+        ({"annual_wage": "-1"}, "annual_wage"),
+        ({"employed_through": "2026-13-01"}, "employed_through"),
+        ({"badge": "x" * 300_000}, "badge"),
+        ({"badge": "not a credential"}, "badge"),
+        (
+            {
+                "badge_file": SimpleUploadedFile(
+                    "badge.json", b"\xff\xfe\xfa", content_type="application/json"
+                )
+            },
+            "badge_file",
+        ),
+        (
+            {"badge_file": SimpleUploadedFile("b.json", b"x" * 300_000, content_type="application/json")},
+            "badge_file",
+        ),
+        ({"badge": "abc", "badge_file": SimpleUploadedFile("b.json", b"abc")}, "badge_file"),
+        ({"certificate": SimpleUploadedFile("c.pdf", b"MZ\x90\x00 not a pdf")}, "certificate"),
+        ({"status": "paid"}, "status"),
+    ],
+)
+def test_claim_completion_refuses_bad_input_changing_nothing(extra: dict, field: str) -> None:
+    application, _manager = enrolled_application()
+    body = {"completed_on": TODAY.isoformat(), "certificate": pdf(), **extra}
+    before = snapshot()
+    response = client_for(application.applicant).post(
+        f"{APPS}{application.pk}/claim-completion/", body, format="multipart"
+    )
+    assert response.status_code == 400, response.content
+    assert field in response.json()
+    assert snapshot() == before
+
+
+def test_claim_completion_needs_the_programs_evidence() -> None:
+    application, _manager = enrolled_application()
+    response = client_for(application.applicant).post(
+        f"{APPS}{application.pk}/claim-completion/", {"completed_on": TODAY.isoformat()}, format="multipart"
+    )
+    assert response.status_code == 400
+    assert response.json() == {"certificate": ["Upload the certificate or paste the Open Badges credential."]}
+
+
+def _signed_badge(application: Application) -> str:
+    """A real Open Badges 3.0 credential (JWT) from an issuer registered for the credential's provider."""
+    private, public = openbadges.generate_ed25519_jwk()
+    did = openbadges.did_key_for(public)
+    credential = application.credential
+    credential.badge_achievement_id = f"https://provider.example/achievements/{credential.pk}"
+    credential.save(update_fields=["badge_achievement_id"])
+    badge_issuer_register(
+        actor=user_with_role(Role.PROGRAM_MANAGER), provider=credential.provider, issuer_id=did
+    )
+    badge = openbadges.build_badge(
+        issuer_id=did,
+        issuer_name="Provider",
+        recipient_email=application.applicant.email,
+        salt="pepper",
+        achievement_id=credential.badge_achievement_id,
+        achievement_name=credential.title,
+        valid_from=datetime.now(UTC) - timedelta(days=1),
+        valid_until=None,
+        credential_id=f"urn:uuid:badge-{application.pk}",
+    )
+    return openbadges.sign_badge_jwt(badge, private_jwk=private, kid=f"{did}#{did.removeprefix('did:key:')}")
+
+
+@pytest.mark.parametrize("as_file", [False, True])
+def test_claim_with_a_badge_shows_checks_to_staff_only(as_file: bool) -> None:
+    application, manager = enrolled_application()
+    badge = _signed_badge(application)
+    body: dict[str, Any] = {"completed_on": TODAY.isoformat()}
+    if as_file:
+        body["badge_file"] = SimpleUploadedFile("badge.jwt", badge.encode(), content_type="text/plain")
+    else:
+        body["badge"] = badge
+    response = client_for(application.applicant).post(
+        f"{APPS}{application.pk}/claim-completion/", body, format="multipart"
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["badge_verified"] is True
+    assert response.json()["badge_checks"] is None
+    claim_url = f"/api/v1/claims/{response.json()['id']}/"
+    staff_view = client_for(manager).get(claim_url).json()
+    assert staff_view["badge_checks"]["verified"] is True
+    assert staff_view["badge_checks"]["failing_check"] == ""
+    assert {check["name"] for check in staff_view["badge_checks"]["checks"]} >= {"signature", "recipient"}
+    assert client_for(application.applicant).get(claim_url).json()["badge_checks"] is None
+
+
+def test_a_tampered_badge_is_refused_naming_the_check() -> None:
+    application, _manager = enrolled_application()
+    header, payload, signature = _signed_badge(application).split(".")
+    # Re-encode the payload with the recipient changed: well-formed, but no longer what was signed.
+    padded = payload + "=" * (-len(payload) % 4)
+    claims = json.loads(base64.urlsafe_b64decode(padded))
+    text = json.dumps(claims).replace(application.applicant.email, "someone@else.test")
+    tampered_payload = base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+    before = snapshot()
+    response = client_for(application.applicant).post(
+        f"{APPS}{application.pk}/claim-completion/",
+        {"completed_on": TODAY.isoformat(), "badge": f"{header}.{tampered_payload}.{signature}"},
+        format="multipart",
+    )
+    assert response.status_code == 400
+    assert response.json()["badge"][0].startswith("The badge did not pass the “")
+    assert snapshot() == before
+
+
+# ---------------------------------------------------------------- verify, reject, cancel
+
+
+def test_verify_completion_for_each_caller() -> None:
+    application, claim, manager = claimed_application()
+    url = f"{APPS}{application.pk}/verify-completion/"
+    before = snapshot()
+    assert client_for(None).post(url, {}, format="json").status_code == 401
+    assert client_for(other_worker()).post(url, {}, format="json").status_code == 404
+    assert client_for(other_manager()).post(url, {}, format="json").status_code == 404
+    refused = client_for(application.applicant).post(url, {}, format="json")
+    assert refused.status_code == 403
+    assert client_for(manager).post(url, {"note": 5}, format="json").status_code == 400
+    assert client_for(manager).post(url, {"note": "x" * 2001}, format="json").status_code == 400
+    assert snapshot() == before
+    response = client_for(manager).post(url, {"note": "Certificate checked."}, format="json")
+    assert response.status_code == 200
+    assert response.json()["status"] == "completion_verified"
+    assert response.json()["completed_on"] == TODAY.isoformat()
+    claim.refresh_from_db()
+    assert (claim.status, claim.decision_note) == ("verified", "Certificate checked.")
+    assert client_for(manager).post(url, {}, format="json").status_code == 409
+
+
+def test_a_finance_officer_may_verify_completion() -> None:
+    application, _claim, _manager = claimed_application()
+    response = client_for(finance_officer()).post(
+        f"{APPS}{application.pk}/verify-completion/", {}, format="json"
+    )
+    assert response.status_code == 200
+    assert response.json()["status"] == "completion_verified"
+
+
+def test_reject_completion_returns_the_award_to_enrolled() -> None:
+    application, claim, manager = claimed_application()
+    url = f"{APPS}{application.pk}/reject-completion/"
+    before = snapshot()
+    assert client_for(application.applicant).post(url, {"reason": "x"}, format="json").status_code == 403
+    assert client_for(manager).post(url, {}, format="json").status_code == 400
+    assert client_for(manager).post(url, {"reason": "   "}, format="json").status_code == 400
+    assert snapshot() == before
+    response = client_for(manager).post(url, {"reason": "The certificate is illegible."}, format="json")
+    assert response.status_code == 200
+    assert response.json()["status"] == "enrolled"
+    claim.refresh_from_db()
+    assert claim.status == "rejected"
+    assert client_for(manager).post(url, {"reason": "again"}, format="json").status_code == 409
+
+
+def test_verify_without_an_open_claim_is_a_conflict() -> None:
+    application, manager = enrolled_application()
+    response = client_for(manager).post(f"{APPS}{application.pk}/verify-completion/", {}, format="json")
+    assert response.status_code == 409
+    assert response.json() == {"detail": "No completion claim is waiting for a decision on this award."}
+
+
+def test_cancel_for_each_caller() -> None:
+    application, manager = approved_application()
+    url = f"{APPS}{application.pk}/cancel/"
+    body = {"reason": "I found a job without the training."}
+    before = snapshot()
+    assert client_for(None).post(url, body, format="json").status_code == 401
+    assert client_for(other_worker()).post(url, body, format="json").status_code == 404
+    assert client_for(finance_officer()).post(url, body, format="json").status_code == 403
+    assert client_for(application.applicant).post(url, {}, format="json").status_code == 400
+    assert snapshot() == before
+    response = client_for(application.applicant).post(url, body, format="json")
+    assert response.status_code == 200
+    assert response.json()["status"] == "cancelled"
+    assert client_for(application.applicant).post(url, body, format="json").status_code == 403
+    assert client_for(manager).post(url, body, format="json").status_code == 409
+
+
+def test_the_applicant_cannot_cancel_once_completion_is_claimed() -> None:
+    application, _claim, _manager = claimed_application()
+    before = snapshot()
+    response = client_for(application.applicant).post(
+        f"{APPS}{application.pk}/cancel/", {"reason": "changed my mind"}, format="json"
+    )
+    assert response.status_code == 403
+    assert snapshot() == before
+
+
+# ---------------------------------------------------------------- claims
+
+
+def test_claims_are_visible_to_the_applicant_and_staff_who_verify() -> None:
+    application, claim, manager = claimed_application()
+    url = f"/api/v1/claims/{claim.pk}/"
+    assert client_for(None).get("/api/v1/claims/").status_code == 401
+    assert client_for(None).get(url).status_code == 401
+    stranger = other_worker()
+    assert client_for(stranger).get("/api/v1/claims/").json()["count"] == 0
+    assert client_for(stranger).get(url).status_code == 404
+    assert client_for(other_manager()).get(url).status_code == 404
+    reviewer = user_with_role(Role.REVIEWER)
+    assert client_for(reviewer).get(url).status_code == 404
+    for user in (application.applicant, manager, finance_officer()):
+        listed = client_for(user).get("/api/v1/claims/").json()
+        assert [row["id"] for row in listed["results"]] == [claim.pk]
+        assert client_for(user).get(url).json()["application_reference"] == application.reference
+    assert client_for(manager).get("/api/v1/claims/?status=verified").json()["count"] == 0
+    assert client_for(manager).get("/api/v1/claims/?status=bogus").status_code == 400
+    assert client_for(manager).post("/api/v1/claims/", {}, format="json").status_code == 405
+
+
+def test_claims_list_query_count_does_not_grow(django_assert_num_queries) -> None:  # type: ignore[no-untyped-def]
+    officer = finance_officer()
+    client = client_for(officer)
+    claimed_application()
+    client = client_for(officer)  # a fresh user: no roles cached from an earlier request
+    with django_assert_num_queries(3):
+        assert client.get("/api/v1/claims/").json()["count"] == 1
+    for _ in range(3):
+        claimed_application()
+    client = client_for(officer)  # a fresh user: no roles cached from an earlier request
+    with django_assert_num_queries(3):
+        assert client.get("/api/v1/claims/").json()["count"] == 4
+
+
+# ---------------------------------------------------------------- payments
+
+
+def test_payments_are_for_finance_officers_only() -> None:
+    application, _claim, manager = verified_application()
+    payment = payment_approve(actor=finance_officer(), application=application)
+    before = snapshot()
+    for path in ("/api/v1/payments/", f"/api/v1/payments/{payment.pk}/"):
+        assert client_for(None).get(path).status_code == 401
+        assert client_for(application.applicant).get(path).status_code == 403
+        assert client_for(manager).get(path).status_code == 403
+    assert (
+        client_for(manager)
+        .post("/api/v1/payments/", {"application": application.pk}, format="json")
+        .status_code
+        == 403
+    )
+    assert (
+        client_for(manager).post(f"/api/v1/payments/{payment.pk}/retry/", {}, format="json").status_code
+        == 403
+    )
+    assert snapshot() == before
+    officer = finance_officer()
+    detail = client_for(officer).get(f"/api/v1/payments/{payment.pk}/").json()
+    assert detail["reference"] == payment.reference
+    assert detail["status"] == "approved"
+    assert [event["action"] for event in detail["events"]] == ["approved"]
+    assert client_for(officer).get("/api/v1/payments/999999999/").status_code == 404
+
+
+def test_approve_payment_is_idempotent() -> None:
+    application, _claim, _manager = verified_application()
+    client = client_for(finance_officer())
+    first = client.post("/api/v1/payments/", {"application": application.pk}, format="json")
+    assert first.status_code == 201, first.content
+    assert first.json()["amount"] == "1500.00"
+    assert first.json()["payee_type"] == "provider"
+    again = client.post("/api/v1/payments/", {"application": application.pk}, format="json")
+    assert again.status_code == 200
+    assert again.json()["id"] == first.json()["id"]
+    assert Payment.objects.count() == 1
+    application.refresh_from_db()
+    assert application.status == S.PAYMENT_SCHEDULED
+
+
+def test_maker_checker_refuses_the_verifier_with_a_403() -> None:
+    application, claim, _manager = claimed_application()
+    officer = finance_officer()
+    completion_verify(actor=officer, claim=claim)
+    before = snapshot()
+    response = client_for(officer).post("/api/v1/payments/", {"application": application.pk}, format="json")
+    assert response.status_code == 403
+    assert response.json() == {
+        "detail": "You verified this claim, so another finance officer must approve its payment."
+    }
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {"application": "1"},
+        {"application": 999999999},
+        {"application": 2**70},
+        {"application": 1, "amount": "5"},
+    ],
+)
+def test_approve_payment_refuses_bad_input(body: dict) -> None:
+    verified_application()
+    before = snapshot()
+    response = client_for(finance_officer()).post("/api/v1/payments/", body, format="json")
+    assert response.status_code == 400
+    assert snapshot() == before
+
+
+def test_approve_payment_before_verification_is_a_conflict() -> None:
+    application, _claim, _manager = claimed_application()
+    before = snapshot()
+    response = client_for(finance_officer()).post(
+        "/api/v1/payments/", {"application": application.pk}, format="json"
+    )
+    assert response.status_code == 409
+    assert snapshot() == before
+
+
+def _sent_batch() -> tuple[Payment, PaymentBatch, User]:
+    application, _claim, _manager = verified_application()
+    officer = finance_officer()
+    payment = payment_approve(actor=officer, application=application)
+    batch = payment_batch_create(actor=officer, currency=payment.currency, payments=[payment]).batch
+    payment_batch_export(actor=officer, batch=batch)
+    payment_batch_mark_sent(actor=officer, batch=batch)
+    payment.refresh_from_db()
+    return payment, batch, officer
+
+
+def test_retry_a_failed_payment() -> None:
+    payment, _batch, officer = _sent_batch()
+    url = f"/api/v1/payments/{payment.pk}/retry/"
+    client = client_for(officer)
+    assert client.post(url, {}, format="json").json()["status"] == "sent"  # not failed: unchanged
+    payment_record_failed(actor=officer, payment=payment, reason="Account closed")
+    assert client.post(url, {"reason": 7}, format="json").status_code == 400
+    response = client.post(url, {"reason": "New account details"}, format="json")
+    assert response.status_code == 200
+    assert (response.json()["status"], response.json()["attempts"], response.json()["batch"]) == (
+        "approved",
+        2,
+        None,
+    )
+    again = client.post(url, {}, format="json")
+    assert (again.json()["status"], again.json()["attempts"]) == ("approved", 2)
+
+
+def test_payments_list_filters_and_query_count(django_assert_num_queries) -> None:  # type: ignore[no-untyped-def]
+    officer = finance_officer()
+    client = client_for(officer)
+    application, _claim, _manager = verified_application()
+    payment_approve(actor=officer, application=application)
+    client = client_for(officer)  # a fresh user: no roles cached from an earlier request
+    with django_assert_num_queries(3):
+        assert client.get("/api/v1/payments/").json()["count"] == 1
+    for _ in range(3):
+        payment_approve(actor=officer, application=verified_application()[0])
+    client = client_for(officer)  # a fresh user: no roles cached from an earlier request
+    with django_assert_num_queries(3):
+        assert client.get("/api/v1/payments/").json()["count"] == 4
+    assert client.get("/api/v1/payments/?status=approved&currency=USD").json()["count"] == 4
+    assert client.get("/api/v1/payments/?status=paid").json()["count"] == 0
+    assert client.get(f"/api/v1/payments/?program={application.program.code}").json()["count"] == 1
+    assert client.get("/api/v1/payments/?status=bogus").status_code == 400
+    assert client.get("/api/v1/payments/?status=").status_code == 400
+
+
+# ---------------------------------------------------------------- payment batches
+
+
+def test_batches_are_for_finance_officers_only() -> None:
+    payment, batch, _officer = _sent_batch()
+    manager = payment.application.program.managers.first()
+    before = snapshot()
+    for path in (
+        "/api/v1/payment-batches/",
+        f"/api/v1/payment-batches/{batch.pk}/",
+        f"/api/v1/payment-batches/{batch.pk}/export/",
+    ):
+        assert client_for(None).get(path).status_code == 401
+        assert client_for(payment.application.applicant).get(path).status_code == 403
+        assert client_for(manager).get(path).status_code == 403
+    content = f"payment_reference,result,paid_on\n{payment.reference},paid,{TODAY}\n".encode()
+    refused = client_for(manager).post(
+        f"/api/v1/payment-batches/{batch.pk}/reconcile/",
+        {"file": SimpleUploadedFile("r.csv", content, content_type="text/csv")},
+        format="multipart",
+    )
+    assert refused.status_code == 403
+    assert (
+        client_for(manager).post("/api/v1/payment-batches/", {"currency": "USD"}, format="json").status_code
+        == 403
+    )
+    assert snapshot() == before
+
+
+def test_batch_create_export_send_and_reconcile_twice_pays_once() -> None:
+    application, _claim, _manager = verified_application()
+    officer = finance_officer()
+    payment = payment_approve(actor=officer, application=application)
+    client = client_for(officer)
+    created = client.post(
+        "/api/v1/payment-batches/", {"currency": "USD", "payments": [payment.pk, 999999]}, format="json"
+    )
+    assert created.status_code == 201, created.content
+    body = created.json()
+    assert (body["succeeded"], body["failed"]) == (1, 1)
+    assert {(item["reference"], item["ok"]) for item in body["results"]} == {
+        (payment.reference, True),
+        ("999999", False),
+    }
+    batch_id = body["batch"]["id"]
+    assert body["batch"]["payment_count"] == 1
+    assert body["batch"]["total"] == "1500.00"
+    assert [row["reference"] for row in body["batch"]["payments"]] == [payment.reference]
+
+    send_early = client.post(f"/api/v1/payment-batches/{batch_id}/send/", format="json")
+    assert send_early.status_code == 409
+    exported = client.get(f"/api/v1/payment-batches/{batch_id}/export/")
+    assert exported.status_code == 200
+    assert exported["Content-Type"] == "text/csv; charset=utf-8"
+    lines = exported.content.decode().splitlines()
+    assert lines[0].startswith("payment_reference,application_reference,")
+    assert lines[1].startswith(f"{payment.reference},{application.reference},provider,")
+    assert client.get(f"/api/v1/payment-batches/{batch_id}/export/").content == exported.content
+    discard = client.post(f"/api/v1/payment-batches/{batch_id}/discard/", {}, format="json")
+    assert discard.status_code == 409
+    sent = client.post(f"/api/v1/payment-batches/{batch_id}/send/", format="json")
+    assert sent.json()["status"] == "sent"
+    assert client.post(f"/api/v1/payment-batches/{batch_id}/send/", format="json").json()["status"] == "sent"
+
+    content = f"payment_reference,result,paid_on\n{payment.reference},paid,{TODAY}\n".encode()
+    url = f"/api/v1/payment-batches/{batch_id}/reconcile/"
+    for expected in ("Recorded as paid.", "Already recorded as paid."):
+        response = client.post(url, {"file": SimpleUploadedFile("r.csv", content)}, format="multipart")
+        assert response.status_code == 200, response.content
+        assert response.json()["results"] == [
+            {"reference": payment.reference, "ok": True, "message": expected}
+        ]
+        assert response.json()["batch"]["status"] == "reconciled"
+    disbursements = LedgerEntry.objects.filter(idempotency_key=f"payment:{payment.pk}:disburse")
+    assert disbursements.count() == 1
+    application.refresh_from_db()
+    assert (application.status, application.amount_paid) == (S.PAID, Decimal("1500.00"))
+
+
+def test_reconcile_reports_failed_and_unknown_rows() -> None:
+    payment, batch, officer = _sent_batch()
+    rows = f"payment_reference,result,reason\n{payment.reference},failed,Account closed\nPAY-NOPE,paid,\n"
+    content = rows.encode()
+    response = client_for(officer).post(
+        f"/api/v1/payment-batches/{batch.pk}/reconcile/",
+        {"file": SimpleUploadedFile("r.csv", content)},
+        format="multipart",
+    )
+    assert response.status_code == 200
+    assert [(item["ok"], item["message"]) for item in response.json()["results"]] == [
+        (True, "Recorded as failed."),
+        (False, "Row 3: no such payment in this batch."),
+    ]
+    payment.refresh_from_db()
+    assert (payment.status, payment.failure_reason) == ("failed", "Account closed")
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"\xff\xfe\x00\x01garbage", "This is not a CSV text file."),
+        (b"\xc3\x28 invalid utf-8", "The file is not UTF-8 text."),
+        (b"name,amount\nx,1\n", None),
+        (b"payment_reference,result\n", "The file has no rows."),
+    ],
+)
+def test_reconcile_refuses_bad_files_changing_nothing(content: bytes, message: str | None) -> None:
+    _payment, batch, officer = _sent_batch()
+    before = snapshot()
+    response = client_for(officer).post(
+        f"/api/v1/payment-batches/{batch.pk}/reconcile/",
+        {"file": SimpleUploadedFile("r.csv", content)},
+        format="multipart",
+    )
+    assert response.status_code == 400
+    assert "file" in response.json()
+    if message:
+        assert response.json()["file"] == [message]
+    assert (
+        client_for(officer)
+        .post(f"/api/v1/payment-batches/{batch.pk}/reconcile/", {}, format="multipart")
+        .status_code
+        == 400
+    )
+    assert snapshot() == before
+
+
+def test_reconcile_a_draft_batch_is_a_conflict_and_discard_works() -> None:
+    application, _claim, _manager = verified_application()
+    officer = finance_officer()
+    payment = payment_approve(actor=officer, application=application)
+    batch = payment_batch_create(actor=officer, currency="USD", payments=[payment]).batch
+    client = client_for(officer)
+    content = f"payment_reference,result,paid_on\n{payment.reference},paid,{TODAY}\n".encode()
+    response = client.post(
+        f"/api/v1/payment-batches/{batch.pk}/reconcile/",
+        {"file": SimpleUploadedFile("r.csv", content)},
+        format="multipart",
+    )
+    assert response.status_code == 409
+    discarded = client.post(
+        f"/api/v1/payment-batches/{batch.pk}/discard/", {"reason": "Wrong day"}, format="json"
+    )
+    assert discarded.status_code == 200
+    assert discarded.json()["status"] == "discarded"
+    payment.refresh_from_db()
+    assert (payment.status, payment.batch_id) == ("approved", None)
+    assert client.get(f"/api/v1/payment-batches/{batch.pk}/export/").status_code == 409
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {"currency": "XXX"},
+        {"currency": "USD", "payments": []},
+        {"currency": "USD", "payments": ["1"]},
+        {"currency": "USD", "payments": [2**70]},
+        {"currency": "USD", "payments": "1,2"},
+        {"currency": "USD", "status": "sent"},
+        {"currency": "USD"},  # nothing approved to batch
+    ],
+)
+def test_batch_create_refuses_bad_input(body: dict) -> None:
+    officer = finance_officer()
+    verified_application()
+    before = snapshot()
+    response = client_for(officer).post("/api/v1/payment-batches/", body, format="json")
+    assert response.status_code == 400, response.content
+    assert snapshot() == before
+
+
+def test_batches_list_query_count(django_assert_num_queries) -> None:  # type: ignore[no-untyped-def]
+    officer = finance_officer()
+    client = client_for(officer)
+
+    def one_batch() -> None:
+        payment = payment_approve(actor=officer, application=verified_application()[0])
+        payment_batch_create(actor=officer, currency="USD", payments=[payment])
+
+    one_batch()
+    client = client_for(officer)  # a fresh user: no roles cached from an earlier request
+    with django_assert_num_queries(3):
+        assert client.get("/api/v1/payment-batches/").json()["count"] == 1
+    one_batch()
+    one_batch()
+    client = client_for(officer)  # a fresh user: no roles cached from an earlier request
+    with django_assert_num_queries(3):
+        assert client.get("/api/v1/payment-batches/").json()["count"] == 3
+    assert client.get("/api/v1/payment-batches/?status=draft").json()["count"] == 3
+    assert client.get("/api/v1/payment-batches/?status=nope").status_code == 400
+
+
+# ---------------------------------------------------------------- clawbacks
+
+
+def test_clawbacks_recorded_by_finance_and_read_by_the_worker() -> None:
+    application, payment, officer = paid_application()
+    body = {
+        "application": application.pk,
+        "amount": "500.00",
+        "reason_code": "non_completion",
+        "explanation": "Did not attend.",
+    }
+    before = snapshot()
+    assert client_for(None).post("/api/v1/clawbacks/", body, format="json").status_code == 401
+    assert (
+        client_for(application.applicant).post("/api/v1/clawbacks/", body, format="json").status_code == 403
+    )
+    manager = application.program.managers.first()
+    assert client_for(manager).post("/api/v1/clawbacks/", body, format="json").status_code == 403
+    assert snapshot() == before
+    response = client_for(officer).post("/api/v1/clawbacks/", body, format="json")
+    assert response.status_code == 201, response.content
+    assert (response.json()["amount"], response.json()["payment_reference"]) == ("500.00", payment.reference)
+    url = f"/api/v1/clawbacks/{response.json()['id']}/"
+    assert client_for(application.applicant).get(url).json()["explanation"] == "Did not attend."
+    assert client_for(application.applicant).get("/api/v1/clawbacks/").json()["count"] == 1
+    assert client_for(manager).get("/api/v1/clawbacks/").json()["count"] == 1
+    stranger = other_worker()
+    assert client_for(stranger).get("/api/v1/clawbacks/").json()["count"] == 0
+    assert client_for(stranger).get(url).status_code == 404
+    assert client_for(other_manager()).get(url).status_code == 404
+    application.refresh_from_db()
+    assert (application.status, application.amount_clawed_back) == (S.CLAWED_BACK, Decimal("500.00"))
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"amount": "-5.00"}, "amount"),
+        ({"amount": "0"}, "amount"),
+        ({"amount": 5}, "amount"),
+        ({"amount": "1e999"}, "amount"),
+        ({"amount": "99999999999999999999"}, "amount"),
+        ({"amount": "1600.00"}, "amount"),
+        ({"amount": "1.001"}, "amount"),
+        ({"reason_code": "because"}, "reason_code"),
+        ({"explanation": ""}, "explanation"),
+        ({"explanation": "x" * 5001}, "explanation"),
+        ({"application": 999999999}, "application"),
+        ({"recorded_by": 1}, "recorded_by"),
+    ],
+)
+def test_clawback_refuses_bad_input_changing_nothing(change: dict, field: str) -> None:
+    application, _payment, officer = paid_application()
+    body = {
+        "application": application.pk,
+        "amount": "100.00",
+        "reason_code": "other",
+        "explanation": "x",
+        **change,
+    }
+    before = snapshot()
+    response = client_for(officer).post("/api/v1/clawbacks/", body, format="json")
+    assert response.status_code == 400, response.content
+    assert field in response.json()
+    assert snapshot() == before
+
+
+def test_clawback_on_an_unpaid_award_is_a_conflict() -> None:
+    application, _claim, _manager = verified_application()
+    body = {"application": application.pk, "amount": "100.00", "reason_code": "other", "explanation": "x"}
+    before = snapshot()
+    assert client_for(finance_officer()).post("/api/v1/clawbacks/", body, format="json").status_code == 409
+    assert snapshot() == before
+
+
+def test_clawbacks_list_query_count(django_assert_num_queries) -> None:  # type: ignore[no-untyped-def]
+    from grants.services_payments import clawback_record
+
+    officer = finance_officer()
+    client = client_for(officer)
+
+    def one() -> None:
+        application, _payment, _officer = paid_application()
+        clawback_record(
+            actor=officer, application=application, amount="10.00", reason_code="other", explanation="x"
+        )
+
+    one()
+    client = client_for(officer)  # a fresh user: no roles cached from an earlier request
+    with django_assert_num_queries(3):
+        assert client.get("/api/v1/clawbacks/").json()["count"] == 1
+    one()
+    one()
+    client = client_for(officer)  # a fresh user: no roles cached from an earlier request
+    with django_assert_num_queries(3):
+        assert client.get("/api/v1/clawbacks/").json()["count"] == 3
+
+
+# ---------------------------------------------------------------- outcomes and follow-ups
+
+
+def test_worker_reports_an_outcome_answering_a_follow_up() -> None:
+    application, _claim, manager = verified_application()
+    follow_up = application.follow_ups.order_by("quarter_after_completion").first()
+    assert follow_up is not None
+    OutcomeFollowUp.objects.filter(pk=follow_up.pk).update(due_on=TODAY)  # fixture: the question is due now
+    worker = application.applicant
+    listed = client_for(worker).get("/api/v1/outcome-follow-ups/").json()
+    assert [row["id"] for row in listed["results"]] == [follow_up.pk]
+    assert client_for(worker).get(f"/api/v1/outcome-follow-ups/{follow_up.pk}/").status_code == 200
+    assert client_for(other_worker()).get(f"/api/v1/outcome-follow-ups/{follow_up.pk}/").status_code == 404
+    assert client_for(manager).get("/api/v1/outcome-follow-ups/").status_code == 403
+    assert client_for(None).get("/api/v1/outcome-follow-ups/").status_code == 401
+    body = {
+        "application": application.pk,
+        "follow_up": follow_up.pk,
+        "employment_status": "employed",
+        "employer_name": "Acme Welding",
+        "occupation_code": "51-4121.00",
+        "annual_wage": "52000.00",
+        "observed_on": TODAY.isoformat(),
+    }
+    before = snapshot()
+    assert client_for(None).post("/api/v1/outcomes/", body, format="json").status_code == 401
+    assert client_for(manager).post("/api/v1/outcomes/", body, format="json").status_code == 403
+    stranger_response = client_for(other_worker()).post("/api/v1/outcomes/", body, format="json")
+    assert stranger_response.status_code == 400
+    assert set(stranger_response.json()) == {"application", "follow_up"}
+    assert snapshot() == before
+    response = client_for(worker).post("/api/v1/outcomes/", body, format="json")
+    assert response.status_code == 201, response.content
+    assert (response.json()["source"], response.json()["quarter_after_completion"]) == ("self_reported", 2)
+    assert client_for(worker).get("/api/v1/outcome-follow-ups/").json()["count"] == 0
+    assert client_for(worker).post("/api/v1/outcomes/", body, format="json").status_code == 409
+    outcome_url = f"/api/v1/outcomes/{response.json()['id']}/"
+    assert client_for(manager).get(outcome_url).status_code == 200
+    assert client_for(other_manager()).get(outcome_url).status_code == 404
+    assert client_for(other_worker()).get(outcome_url).status_code == 404
+    assert client_for(finance_officer()).get(outcome_url).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"employment_status": "astronaut"}, "employment_status"),
+        ({"annual_wage": "-1.00"}, "annual_wage"),
+        ({"annual_wage": "1e400"}, "annual_wage"),
+        ({"observed_on": "2026-02-31"}, "observed_on"),
+        ({"observed_on": (TODAY + timedelta(days=5)).isoformat()}, "observed_on"),
+        ({"occupation_code": "nope"}, "occupation_code"),
+        ({"employer_name": "x" * 201}, "employer_name"),
+        ({"source": "verified"}, "source"),
+        ({"follow_up": "1"}, "follow_up"),
+    ],
+)
+def test_outcome_refuses_bad_input_changing_nothing(change: dict, field: str) -> None:
+    application, _claim, _manager = verified_application()
+    body = {"application": application.pk, "employment_status": "employed", "employer_name": "Acme", **change}
+    before = snapshot()
+    response = client_for(application.applicant).post("/api/v1/outcomes/", body, format="json")
+    assert response.status_code == 400, response.content
+    assert field in response.json()
+    assert snapshot() == before
+
+
+def test_outcome_before_verified_completion_is_a_conflict() -> None:
+    application, _manager = enrolled_application()
+    body = {"application": application.pk, "employment_status": "unemployed"}
+    assert client_for(application.applicant).post("/api/v1/outcomes/", body, format="json").status_code == 409
+
+
+def test_managers_record_verified_outcomes() -> None:
+    application, _claim, manager = verified_application()
+    body = {
+        "application": application.pk,
+        "employment_status": "employed",
+        "employer_name": "Acme",
+        "quarter_after_completion": 4,
+    }
+    url = "/api/v1/outcomes/verified/"
+    before = snapshot()
+    assert client_for(None).post(url, body, format="json").status_code == 401
+    assert client_for(application.applicant).post(url, body, format="json").status_code == 403
+    assert (
+        client_for(other_manager()).post(url, body, format="json").status_code == 400
+    )  # not visible to them
+    assert (
+        client_for(manager).post(url, {**body, "quarter_after_completion": 3}, format="json").status_code
+        == 400
+    )
+    assert snapshot() == before
+    response = client_for(manager).post(url, body, format="json")
+    assert response.status_code == 201
+    assert (response.json()["source"], response.json()["quarter_after_completion"]) == ("verified", 4)
+    assert client_for(application.applicant).get("/api/v1/outcomes/").json()["count"] == 1
+
+
+def test_outcomes_list_query_count(django_assert_num_queries) -> None:  # type: ignore[no-untyped-def]
+    from grants.services_outcomes import outcome_verify
+
+    admin = user_with_role(Role.ADMINISTRATOR)
+    client = client_for(admin)
+
+    def one() -> None:
+        application, _claim, manager = verified_application()
+        outcome_verify(actor=manager, application=application, employment_status="unemployed")
+
+    one()
+    client = client_for(admin)  # a fresh user: no roles cached from an earlier request
+    with django_assert_num_queries(3):
+        assert client.get("/api/v1/outcomes/").json()["count"] == 1
+    one()
+    one()
+    client = client_for(admin)  # a fresh user: no roles cached from an earlier request
+    with django_assert_num_queries(3):
+        assert client.get("/api/v1/outcomes/").json()["count"] == 3
+    assert client.get("/api/v1/outcomes/?source=verified").json()["count"] == 3
+    assert client.get("/api/v1/outcomes/?source=").status_code == 400
+
+
+def test_follow_ups_list_query_count(django_assert_num_queries) -> None:  # type: ignore[no-untyped-def]
+    worker = worker_with_profile()
+    client = client_for(worker)
+
+    def one() -> None:
+        from tests.grants.factories import funded_setup
+
+        program, _manager, credential = funded_setup()
+        application, _claim, _m = verified_application(worker=worker, program=program, credential=credential)
+        OutcomeFollowUp.objects.filter(application=application).update(due_on=TODAY)  # fixture: due now
+
+    one()
+    client = client_for(worker)  # a fresh user: no roles cached from an earlier request
+    with django_assert_num_queries(3):
+        assert client.get("/api/v1/outcome-follow-ups/").json()["count"] == 2
+    one()
+    client = client_for(worker)  # a fresh user: no roles cached from an earlier request
+    with django_assert_num_queries(3):
+        assert client.get("/api/v1/outcome-follow-ups/").json()["count"] == 4
+
+
+# ---------------------------------------------------------------- the application shows the award's fields
+
+
+def test_application_shows_the_award_fields_read_only() -> None:
+    application, _payment, _officer = paid_application()
+    client = client_for(application.applicant)
+    data = client.get(f"{APPS}{application.pk}/").json()
+    assert data["amount_paid"] == "1500.00"
+    assert data["amount_clawed_back"] == "0.00"
+    assert data["completed_on"] == TODAY.isoformat()
+    assert data["training_deadline"] is not None
+    assert data["closed_at"] is not None
+    assert client.get("/api/v1/").json()["payments"].endswith("/api/v1/payments/")
