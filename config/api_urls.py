@@ -10,7 +10,24 @@ from rest_framework.routers import SimpleRouter
 from rest_framework.views import APIView
 
 from accounts.api import MeView, TokenView, UserViewSet
+from employers.api import (
+    EmployerInvitationViewSet,
+    EmployerViewSet,
+    JobRoleViewSet,
+    PledgeViewSet,
+    ProgressReportViewSet,
+    RepresentativeViewSet,
+)
 from grants.api import ApplicationViewSet, DemographicsView, WorkerProfileView
+from grants.api_awards import (
+    ClaimViewSet,
+    ClawbackViewSet,
+    OutcomeFollowUpViewSet,
+    OutcomeViewSet,
+    PaymentBatchViewSet,
+    PaymentViewSet,
+)
+from grants.api_matching import HireViewSet, MatchViewSet
 from programs.api import (
     PROGRAM_CODE_REGEX,
     CredentialRequestViewSet,
@@ -24,6 +41,9 @@ from programs.api import (
     ProviderViewSet,
     SkillViewSet,
 )
+from programs.api_issuers import BadgeIssuerViewSet
+from reporting.api import ReportEquityView, ReportOutcomesView, ReportSummaryView
+from reporting.api_exports import ExportViewSet
 
 router = SimpleRouter()
 router.register("users", UserViewSet, basename="user")
@@ -42,6 +62,30 @@ router.register("providers", ProviderViewSet, basename="provider")
 router.register("skills", SkillViewSet, basename="skill")
 router.register("credential-requests", CredentialRequestViewSet, basename="credential-request")
 router.register("applications", ApplicationViewSet, basename="application")
+router.register("claims", ClaimViewSet, basename="claim")
+router.register("payments", PaymentViewSet, basename="payment")
+router.register("payment-batches", PaymentBatchViewSet, basename="payment-batch")
+router.register("clawbacks", ClawbackViewSet, basename="clawback")
+router.register("outcomes", OutcomeViewSet, basename="outcome")
+router.register("outcome-follow-ups", OutcomeFollowUpViewSet, basename="outcome-follow-up")
+router.register(
+    r"providers/(?P<provider_id>[0-9]{1,18})/badge-issuers", BadgeIssuerViewSet, basename="badge-issuer"
+)
+router.register("employers", EmployerViewSet, basename="employer")
+router.register(
+    r"employers/(?P<employer_id>[0-9]{1,18})/representatives",
+    RepresentativeViewSet,
+    basename="representative",
+)
+router.register("employer-invitations", EmployerInvitationViewSet, basename="employer-invitation")
+router.register("pledges", PledgeViewSet, basename="pledge")
+router.register(
+    r"pledges/(?P<pledge_id>[0-9]{1,18})/reports", ProgressReportViewSet, basename="pledge-report"
+)
+router.register("job-roles", JobRoleViewSet, basename="job-role")
+router.register("matches", MatchViewSet, basename="match")
+router.register("hires", HireViewSet, basename="hire")
+router.register("exports", ExportViewSet, basename="export")
 
 
 class ApiRootView(APIView):
@@ -63,6 +107,21 @@ class ApiRootView(APIView):
                 "skills": link("api:skill-list"),
                 "credential_requests": link("api:credential-request-list"),
                 "applications": link("api:application-list"),
+                "claims": link("api:claim-list"),
+                "payments": link("api:payment-list"),
+                "payment_batches": link("api:payment-batch-list"),
+                "clawbacks": link("api:clawback-list"),
+                "outcomes": link("api:outcome-list"),
+                "outcome_follow_ups": link("api:outcome-follow-up-list"),
+                "employers": link("api:employer-list"),
+                "pledges": link("api:pledge-list"),
+                "job_roles": link("api:job-role-list"),
+                "matches": link("api:match-list"),
+                "hires": link("api:hire-list"),
+                "exports": link("api:export-list"),
+                "reports_summary": link("api:reports-summary"),
+                "reports_equity": link("api:reports-equity"),
+                "reports_outcomes": link("api:reports-outcomes"),
                 "worker_profile": link("api:me-worker-profile"),
                 "demographics": link("api:me-demographics"),
                 "schema": link("api-schema"),
@@ -91,6 +150,9 @@ urlpatterns = [
     path("me/", MeView.as_view(), name="me"),
     path("me/worker-profile/", WorkerProfileView.as_view(), name="me-worker-profile"),
     path("me/demographics/", DemographicsView.as_view(), name="me-demographics"),
+    path("reports/summary/", ReportSummaryView.as_view(), name="reports-summary"),
+    path("reports/equity/", ReportEquityView.as_view(), name="reports-equity"),
+    path("reports/outcomes/", ReportOutcomesView.as_view(), name="reports-outcomes"),
     *router.urls,
     # Last: only what nothing else took. [\s\S], not ".", so a path with a newline in it is caught too.
     re_path(r"^[\s\S]*$", UnknownPathView.as_view(), name="unknown-path"),

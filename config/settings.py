@@ -109,6 +109,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 else:
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # JIT compilation costs ~170 ms on each report aggregate and saves nothing on these short queries
+        # (benchmarks/README.md); a DATABASE_URL "options" parameter still wins.
+        DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -164,6 +168,23 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 UPLOAD_MAX_BYTES = env.int("SKILLSFUND_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+
+# Pledges: flag "in name only" when verified hires without a degree are below this share of verified
+# hires (after roles were converted and two quarters verified). See employers/selectors.py.
+EMPLOYER_IN_NAME_ONLY_SHARE = env.float("EMPLOYER_IN_NAME_ONLY_SHARE", default=0.10)
+if not 0 <= EMPLOYER_IN_NAME_ONLY_SHARE <= 1:
+    raise ImproperlyConfigured("EMPLOYER_IN_NAME_ONLY_SHARE must be a share between 0 and 1, like 0.10.")
+
+# Reporting: counts from 1 to this number minus one are suppressed in every published figure (pages, PDFs,
+# CSVs, API), with complementary suppression; see core/suppression.py.
+REPORTING_SUPPRESSION_THRESHOLD = env.int("REPORTING_SUPPRESSION_THRESHOLD", default=10)
+if REPORTING_SUPPRESSION_THRESHOLD < 1:
+    raise ImproperlyConfigured("REPORTING_SUPPRESSION_THRESHOLD must be a whole number, 1 or more, e.g. 10.")
+
+# Exports: a job queued or running longer than this many minutes is shown as stopped (its worker died) and
+# can be started again. Open data: the funder's identifier in the 360Giving export (an org-id.guide id).
+EXPORT_STALE_MINUTES = env.int("EXPORT_STALE_MINUTES", default=30)
+OPEN_DATA_FUNDER_ID = env.str("OPEN_DATA_FUNDER_ID", default="")
 
 # Mail: console in development, SMTP when EMAIL_URL says so.
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("reporting.urls")),
     path("accounts/", include("accounts.urls")),
     path("", include("programs.urls")),
+    path("", include("employers.urls")),
     path("", include("grants.urls")),
     path("admin/", admin.site.urls),
     path("health/", health, name="health"),

@@ -30,7 +30,9 @@ positive.expected_statuses = [*positive.expected_statuses, "400"]
 # schemas say all they answer; then widen this.
 FULLY_DOCUMENTED = re.compile(
     r"^/api/v1/(programs|credentials|providers|skills|credential-requests|applications"
-    r"|me/worker-profile|me/demographics)/"
+    r"|me/worker-profile|me/demographics|employers|employer-invitations|pledges|job-roles"
+    r"|claims|payments|payment-batches|clawbacks|outcomes|outcome-follow-ups"
+    r"|reports/summary|reports/equity|reports/outcomes)/"
 )
 
 

@@ -32,6 +32,13 @@ PUBLIC_URL_NAMES = {
     "programs:program_detail",
     "programs:catalog",  # the public credential catalog
     "programs:credential_detail",
+    "employers:public_pledge_list",  # active and fulfilled pledges of verified employers
+    "employers:public_pledge_detail",
+    "reports:open_data_json",  # 360Giving open data, anonymised and suppressed (reporting.opendata)
+    "reports:open_data_csv",
+    # An employee named by their employer opens this from the invitation mail, before they have a
+    # password; the signed, expiring token is the key, and nothing is shown without it.
+    "grants:employee_link",
 }
 
 SAMPLES = {"int": "1", "str": "sample", "slug": "sample", "uuid": str(uuid.UUID(int=1)), "path": "sample/x"}

@@ -1,3 +1,5 @@
+from collections.abc import Callable
+
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -8,8 +10,11 @@ from tqdm import tqdm
 
 from accounts.demo import DEMO_ACCOUNTS, seed_demo_accounts
 from accounts.models import User
+from employers.models import Employer, Hire, Pledge
 from grants.demo import seed_demo_applications
-from grants.models import Application
+from grants.demo_awards import AFTER_APPROVAL, demo_tampered_badge, seed_demo_awards
+from grants.demo_matching import seed_demo_matching
+from grants.models import Application, Outcome, Payment, PaymentBatch
 from programs.demo import DEMO_PROGRAM_CODES, seed_demo_programs
 from programs.models import Credential, CredentialRequest, Program
 
@@ -36,7 +41,7 @@ class Command(BaseCommand):
             validate_password(password)
         except ValidationError as error:
             raise CommandError("The demo password is too weak: " + " ".join(error.messages)) from error
-        steps = [
+        steps: list[tuple[str, Callable[[], object]]] = [
             ("accounts", lambda: seed_demo_accounts(password=password)),
             (
                 "programs",
@@ -45,6 +50,8 @@ class Command(BaseCommand):
         ]
         if applications > 0:
             steps.append(("applications", lambda: seed_demo_applications(count=applications)))
+            steps.append(("awards", lambda: seed_demo_awards()))
+            steps.append(("employers", lambda: seed_demo_matching()))
         # Seeding sends no mail and queues no work: the tasks backend is a dummy while it runs (letters the
         # demo needs are made directly; others are made when first downloaded).
         with (
@@ -75,3 +82,60 @@ class Command(BaseCommand):
             f"{by_status.get(status, 0)} {label.lower()}" for status, label in Application.Status.choices
         )
         self.stdout.write(f"Applications: {sum(by_status.values())} ({counts}).")
+        self._awards_summary()
+        self._employers_summary()
+
+    def _awards_summary(self) -> None:
+        """Awards, payments, batches and outcomes (issue 5), and the tampered badge to try."""
+        awards = Application.objects.filter(status__in=AFTER_APPROVAL).count()
+        payments = dict(
+            Payment.objects.values_list("status").annotate(n=Count("id")).values_list("status", "n")
+        )
+        batches = dict(
+            PaymentBatch.objects.values_list("status").annotate(n=Count("id")).values_list("status", "n")
+        )
+        outcomes = Outcome.objects.count()
+        verified = Outcome.objects.filter(source=Outcome.Source.VERIFIED).count()
+        if not (awards or payments or batches or outcomes):
+            return
+        paid = ", ".join(
+            f"{payments.get(value, 0)} {label.lower()}" for value, label in Payment.Status.choices
+        )
+        batched = ", ".join(
+            f"{n} {PaymentBatch.Status(value).label.lower()}" for value, n in sorted(batches.items())
+        )
+        self.stdout.write(
+            f"Awards after approval: {awards}; payments: {sum(payments.values())} ({paid}); "
+            f"payment batches: {sum(batches.values())} ({batched}); "
+            f"outcomes: {outcomes} ({verified} verified)."
+        )
+        tampered = demo_tampered_badge()
+        if tampered:
+            self.stdout.write(
+                "A tampered Open Badges credential: paste it into the completion claim of "
+                "worker@demo.skillsfund.test's enrolled award to see it refused at the signature check:"
+            )
+            self.stdout.write(tampered)
+
+    def _employers_summary(self) -> None:
+        """Employers, pledges and hires (issue 6)."""
+        employers = dict(
+            Employer.objects.values_list("status").annotate(n=Count("id")).values_list("status", "n")
+        )
+        if not employers:
+            return
+        pledges = dict(
+            Pledge.objects.values_list("status").annotate(n=Count("id")).values_list("status", "n")
+        )
+        by_status = ", ".join(
+            f"{employers.get(value, 0)} {label.lower()}" for value, label in Employer.Status.choices
+        )
+        pledged = ", ".join(
+            f"{pledges.get(value, 0)} {label.lower()}" for value, label in Pledge.Status.choices
+        )
+        self.stdout.write(
+            f"Employers: {sum(employers.values())} ({by_status}); "
+            f"pledges: {sum(pledges.values())} ({pledged}); "
+            f"hires recorded: {Hire.objects.count()} ({Outcome.objects.filter(hire__isnull=False).count()} "
+            "employer-reported outcomes)."
+        )
