@@ -9,6 +9,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -270,3 +271,42 @@ def notices_mark_read(*, user: User, notice_ids: Iterable[int] | None = None) ->
     if notice_ids is not None:
         notices = notices.filter(pk__in=list(notice_ids))
     return notices.update(read_at=timezone.now())
+
+
+@transaction.atomic
+def invited_user_create(*, email: str, full_name: str, role: Role, invited_by: User, reason: str) -> User:
+    """An account someone else opened for a person (an employee named by their employer): inactive, with no
+    usable password, until the person follows their invitation and chooses one.
+
+    Side effects: the user and an audited role grant (actor: the inviter).
+    """
+    email = User.objects.normalize_email(str(email or "").strip())
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ValidationError({"email": _("Enter a valid email address.")}) from None
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError({"email": _("An account already exists for this address.")})
+    user = User(email=email, full_name=str(full_name or "").strip()[:200], is_active=False)
+    user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    user.save()
+    _grant(user=user, role=role, actor=invited_by, reason=reason)
+    security_log.info("invited-account user=%s by=%s", user.pk, invited_by.pk)
+    return user
+
+
+@transaction.atomic
+def invited_user_activate(*, user: User, password: str) -> User:
+    """The invited person chose a password: the account becomes active and its address verified (the
+    invitation reached it)."""
+    locked = _lock_user(user)
+    if locked.is_active:
+        raise ValidationError(_("This account is already active; sign in instead."))
+    validate_password(password, locked)
+    locked.set_password(password)
+    locked.is_active = True
+    locked.email_verified_at = timezone.now()
+    locked.save(update_fields=["password", "is_active", "email_verified_at"])
+    security_log.info("invited-account-activated user=%s", locked.pk)
+    return locked
