@@ -1,0 +1,202 @@
+"""Judge a load run (see `make load`): throughput, latency and failures from locust's CSV, the ledger
+reconciliation, and the database counts against what the successful requests created.
+
+    DATABASE_URL=postgres://.../skillsfund_load .venv/bin/python benchmarks/load_check.py \
+      --stats var/load/out_stats.csv --accounts var/load/accounts.json --log-dir var/load/log
+
+Prints a summary table and exits 1 if any target is missed. Targets: at least --min-rps requests per
+second over the run, a 95th percentile under --max-p95 ms, no failure; `reconcile_ledger` reports no
+mismatch; every count equals what the logged requests created (nothing lost, nothing doubled).
+
+Each successful request of the locustfile writes one line (action, application id) to the log; what each
+action writes to the database (see grants/services.py):
+- create: an application (draft) and its "created" event;
+- upload: a document and a "document_added" event;
+- submit: a "submitted" event and a notice to the applicant;
+- assign: a review assignment, "review_started" and "reviewer_assigned" events, a notice to the reviewer;
+- approve: an "approved" event, a ledger commitment of the amount, a notice to the applicant.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import os
+import sys
+from collections import Counter
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+AMOUNT = Decimal("500.00")  # what the locustfile requests and the manager approves
+
+
+def _parse() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--stats", default=str(ROOT / "var" / "load" / "out_stats.csv"))
+    parser.add_argument("--accounts", default=str(ROOT / "var" / "load" / "accounts.json"))
+    parser.add_argument("--log-dir", default=str(ROOT / "var" / "load" / "log"))
+    parser.add_argument("--min-rps", type=float, default=100.0)
+    parser.add_argument("--max-p95", type=float, default=500.0, help="Milliseconds.")
+    parser.add_argument(
+        "--app-cpu-seconds", type=float, help="CPU time gunicorn's workers used (shown per request)."
+    )
+    parser.add_argument("--allow-failures", action="store_true", help="Report failures without failing.")
+    return parser.parse_args()
+
+
+def read_log(log_dir: Path) -> list[dict]:
+    lines = []
+    for path in sorted(log_dir.glob("creates-*.jsonl")):
+        lines += [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    return lines
+
+
+def _database_cpu_seconds() -> float | None:
+    """CPU time of the other PostgreSQL backends connected to this database (gunicorn's persistent
+    connections, DATABASE_CONN_MAX_AGE), read from /proc: only when PostgreSQL runs on this machine."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        pids = [row[0] for row in cursor.fetchall()]
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+        total += (int(fields[11]) + int(fields[12])) / ticks  # utime + stime
+    return total if pids else None
+
+
+def main() -> int:
+    args = _parse()
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+    from django.db.models import Sum
+
+    from benchmarks.load_setup import counts
+    from grants.models import Application
+    from programs.models import LedgerEntry
+
+    rows: list[tuple[str, str, str, bool]] = []  # (check, measured, target, passed)
+
+    with open(args.stats, newline="") as handle:
+        stats = {row["Name"]: row for row in csv.DictReader(handle)}
+    total = stats["Aggregated"]
+    requests, failures = int(total["Request Count"]), int(total["Failure Count"])
+    rps, p50, p95, p99 = (float(total[k]) for k in ("Requests/s", "50%", "95%", "99%"))
+    rows.append(("requests/s", f"{rps:.1f}", f">= {args.min_rps:g}", rps >= args.min_rps))
+    rows.append(("p50 ms", f"{p50:.0f}", "", True))
+    rows.append(("p95 ms", f"{p95:.0f}", f"< {args.max_p95:g}", p95 < args.max_p95))
+    rows.append(("p99 ms", f"{p99:.0f}", "", True))
+    if args.app_cpu_seconds:
+        per_request = args.app_cpu_seconds * 1000 / max(requests, 1)
+        rows.append(("gunicorn CPU ms/request", f"{per_request:.0f}", "(information)", True))
+    database_cpu = _database_cpu_seconds()
+    if database_cpu is not None:
+        per_request = database_cpu * 1000 / max(requests, 1)
+        rows.append(("PostgreSQL CPU ms/request", f"{per_request:.0f}", "(information)", True))
+    rows.append(("failures", f"{failures} of {requests}", "0", failures == 0 or args.allow_failures))
+
+    out = io.StringIO()
+    try:
+        call_command("reconcile_ledger", verbosity=0, stdout=out, stderr=out)
+        rows.append(("reconcile_ledger", "no mismatch", "no mismatch", True))
+    except CommandError as error:
+        rows.append(("reconcile_ledger", str(error), "no mismatch", False))
+
+    accounts = json.loads(Path(args.accounts).read_text())
+    baseline = accounts["baseline"]
+    log = read_log(Path(args.log_dir))
+    done = Counter(line["action"] for line in log)
+    expected = {
+        "applications": done["create"],
+        "documents": done["upload"],
+        "application_events": done["create"]
+        + done["upload"]
+        + done["submit"]
+        + 2 * done["assign"]
+        + done["approve"],
+        "assignments": done["assign"],
+        "ledger_entries": done["approve"],
+        "notices": done["submit"] + done["assign"] + done["approve"],
+    }
+    now = counts()
+    for name, want in expected.items():
+        got = now[name] - baseline[name]
+        rows.append((f"db {name} (new)", str(got), f"= {want} logged", got == want))
+
+    # The same application ids, each once: creates logged once each, and exactly those rows in the database.
+    created = [line["application"] for line in log if line["action"] == "create"]
+    in_db = set(Application.objects.values_list("pk", flat=True))
+    doubled = len(created) - len(set(created))
+    missing = len(set(created) - in_db)
+    unexpected = len(in_db - set(created))
+    rows.append(
+        (
+            "applications lost/doubled/unlogged",
+            f"{missing}/{doubled}/{unexpected}",
+            "0/0/0",
+            missing == doubled == unexpected == 0,
+        )
+    )
+    by_status = Counter(Application.objects.values_list("status", flat=True))
+    status_want = {
+        "draft": done["create"] - done["submit"],
+        "submitted": done["submit"] - done["assign"],
+        "in_review": done["assign"] - done["approve"],
+        "approved": done["approve"],
+    }
+    status_got = {name: by_status.get(name, 0) for name in status_want}
+    rows.append(
+        (
+            "applications by status",
+            json.dumps(status_got),
+            json.dumps(status_want),
+            status_got == status_want and sum(by_status.values()) == sum(status_want.values()),
+        )
+    )
+    committed = LedgerEntry.objects.filter(kind=LedgerEntry.Kind.COMMITMENT).aggregate(total=Sum("amount"))[
+        "total"
+    ]
+    committed = committed or Decimal("0")
+    rows.append(
+        (
+            "money committed",
+            f"{committed:,.2f}",
+            f"= {AMOUNT * done['approve']:,.2f}",
+            committed == AMOUNT * done["approve"],
+        )
+    )
+
+    width = max(len(r[0]) for r in rows)
+    measured_width = max(len(r[1]) for r in rows)
+    print(f"\n{'check':<{width}}  {'measured':<{measured_width}}  {'target':<24} result")
+    for name, measured, target, passed in rows:
+        print(f"{name:<{width}}  {measured:<{measured_width}}  {target:<24} {'ok' if passed else 'MISSED'}")
+    print(f"\nactions logged: {dict(done)}")
+    missed = [r[0] for r in rows if not r[3]]
+    if missed:
+        print(f"\nload: MISSED {len(missed)} target(s): {', '.join(missed)}")
+        return 1
+    print("\nload: every target met")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
