@@ -313,6 +313,33 @@ def suppress_table(
     )
 
 
+def suppress_system(
+    values: Mapping[tuple[int, int], int],
+    equations: Sequence[tuple[Sequence[tuple[int, int]], tuple[int, int]]],
+    threshold: int | None = None,
+) -> frozenset[tuple[int, int]]:
+    """Suppress a set of counts related by sums that neither a breakdown nor a table describes.
+
+    ``values`` holds every published count by position (any (int, int) key); each equation
+    ``(parts, whole)`` says the counts at ``parts`` add up to the count at ``whole`` (a reader can write
+    it down, so subtraction must recover nothing). The same engine and rule as ``suppress_breakdown`` and
+    ``suppress_table`` apply (primary, then complementary, then the linear-algebra check). Returns the
+    positions to suppress, without reasons (never publish which suppressed cells are the small ones).
+    Raises ValueError for a count that is not a whole number of 0 or more, or an equation naming a
+    position that has no value.
+    """
+    limit = threshold_or_default(threshold)
+    for key, value in values.items():
+        _check_count(value, str(key))
+    system: list[_Equation] = []
+    for parts, whole in equations:
+        unknown = [key for key in (*parts, whole) if key not in values]
+        if unknown:
+            raise ValueError(f"An equation names positions that have no value: {unknown!r}.")
+        system.append((tuple(parts), whole))
+    return frozenset(_protect(values, system, limit))
+
+
 def suppressed_rate(
     numerator: Cell, denominator: Cell, *, places: int = 3, threshold: int | None = None
 ) -> RateCell:

@@ -389,6 +389,12 @@ class BatchFilter(django_filters.FilterSet):
         fields = ["status", "currency"]
 
 
+BATCH_CSV_COLUMNS = (
+    "Columns: payment_reference, application_reference, payee_type, payee_name, payee_reference, amount, "
+    "currency, program_code."
+)
+
+
 class PaymentBatchViewSet(_FinanceOnlyViewSet):
     """Batches of approved payments for the agency's finance system: create, export as CSV, mark sent,
     reconcile with the results file; a draft batch can be discarded."""
@@ -455,18 +461,33 @@ class PaymentBatchViewSet(_FinanceOnlyViewSet):
         return Response(self._result(result), status=status.HTTP_201_CREATED)
 
     @extend_schema(
+        methods=["POST"],
         summary="Export the batch as CSV for the finance system",
-        description="Finance officers. The first export closes a draft batch to changes (it becomes "
-        "exported); exporting again gives the same file. Columns: payment_reference, "
-        "application_reference, payee_type, payee_name, payee_reference, amount, currency, program_code.",
+        description="Finance officers. Closes a draft batch to changes (it becomes exported) and answers "
+        "with its CSV file. Exporting a batch already exported changes nothing and gives the same file. "
+        f"{BATCH_CSV_COLUMNS} A discarded batch is a 409.",
+        request=None,
         responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR), **_errors(401, 403, 404, 409)},
     )
-    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
+    @extend_schema(
+        methods=["GET"],
+        summary="Download an exported batch's CSV again",
+        description="Finance officers. Changes nothing: a draft batch is a 409 (export it with a POST "
+        f"first), and so is a discarded one. {BATCH_CSV_COLUMNS}",
+        responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR), **_errors(401, 403, 404, 409)},
+    )
+    @action(detail=True, methods=["get", "post"], filter_backends=[], pagination_class=None)
     def export(self, request: Request, pk: str) -> HttpResponse:
         batch = self._batch(pk)
-        content = services_payments.payment_batch_export(actor=_actor(request), batch=batch)
+        read = (
+            services_payments.payment_batch_export
+            if request.method == "POST"
+            else services_payments.payment_batch_file
+        )
+        content = read(actor=_actor(request), batch=batch)
         response = HttpResponse(content, content_type=CSV_CONTENT_TYPE)
         response["Content-Disposition"] = f'attachment; filename="{batch.reference}.csv"'
+        response["Cache-Control"] = "no-store"
         return response
 
     @extend_schema(

@@ -38,7 +38,6 @@ from grants.serializers_matching import (
     MatchQuerySerializer,
 )
 from grants.services_matching import candidate_hire_record, candidate_invite
-from grants.views_matching import with_required_skill_counts
 from programs.api import LIST_ERRORS, JsonViewSet, _errors
 
 ID_REGEX = r"[0-9]{1,18}"
@@ -115,7 +114,6 @@ class MatchViewSet(JsonViewSet):
         worker = _actor(request)
         rows: Any = roles_for_worker(worker) if has_opted_in(worker) else JobRole.objects.none()
         page = self.paginate_queryset(rows)
-        with_required_skill_counts(page)
         return self.get_paginated_response(MatchedRoleSerializer(page, many=True).data)
 
     @extend_schema(

@@ -58,8 +58,8 @@ def has_opted_in(worker: Any) -> bool:
 def roles_for_worker(worker: Any) -> QuerySet[JobRole]:
     """Open, pledged roles that need at least one of the worker's verified skills, most overlap first.
 
-    Each row carries `overlap` (the number of shared skills), `matched_skills` (those skills) and
-    `pledge_framework` (the employer's active pledge)."""
+    Each row carries `overlap` (the number of shared skills), `required` (how many skills the role needs
+    in all), `matched_skills` (the shared skills) and `pledge_framework` (the employer's active pledge)."""
     mine = verified_skill_ids(worker)
     pledge = _active_pledge().order_by("activated_at", "pk")
     return (

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.roles import Role
-from core.dates import add_months, quarter_after, quarter_start
+from core.dates import add_months, parse_date, quarter_after, quarter_start
 from core.exceptions import Conflict, NotAllowed
 from core.money import to_amount
 from core.openbadges import ExpectedAchievement, Verdict, verify_badge
@@ -51,7 +51,7 @@ def award_enrol(*, actor: User, application: Application, training_start_date: A
     locked = _lock(application)
     if not is_applicant_side(actor, locked):
         raise NotAllowed(_("Only the applicant can confirm enrolment."))
-    start = _as_date(training_start_date, "training_start_date")
+    start = parse_date(training_start_date, field="training_start_date")
     if locked.status != S.APPROVED:
         raise Conflict(
             _("Enrolment can be confirmed on an approved award (this one is “%(status)s”).")
@@ -90,17 +90,6 @@ def award_enrol(*, actor: User, application: Application, training_start_date: A
 
 
 # ---------------------------------------------------------------- completion claims
-
-
-def _as_date(value: Any, field: str) -> date:
-    if isinstance(value, datetime):
-        raise ValidationError({field: _("Give a date, not a date and time.")})
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value).strip())
-    except (TypeError, ValueError):
-        raise ValidationError({field: _("Give a date as YYYY-MM-DD.")}) from None
 
 
 def trusted_issuers_for(application: Application) -> dict[str, list[dict]]:
@@ -178,7 +167,7 @@ def completion_claim(
         )
     program = locked.program
     today = timezone.localdate()
-    completed = _as_date(completed_on, "completed_on")
+    completed = parse_date(completed_on, field="completed_on")
     errors: dict[str, list[str]] = {}
 
     def refuse(field: str, message: str) -> None:
@@ -239,7 +228,7 @@ def completion_claim(
         elif employed_through in (None, ""):
             refuse("employed_through", _("Confirm the last day you know the employee was still employed."))
         else:
-            employed_day = _as_date(employed_through, "employed_through")
+            employed_day = parse_date(employed_through, field="employed_through")
             needed = add_months(completed, program.retention_period_months or 0)
             if employed_day > today:
                 refuse("employed_through", _("This date cannot be in the future."))

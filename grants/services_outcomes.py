@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.services import notice_send
+from core.dates import parse_date
 from core.exceptions import Conflict, NotAllowed
 from core.money import to_amount
 from grants.models import Application, ApplicationEvent, Outcome, OutcomeFollowUp
@@ -60,15 +61,12 @@ def _clean_outcome_fields(
         errors.setdefault("employer_name", []).append(_("Name your employer."))
     if not employed and wage:
         errors.setdefault("annual_wage", []).append(_("Give pay only when you are working."))
-    observed: date | None = None
-    if isinstance(observed_on, date):
-        observed = observed_on
-    elif observed_on not in (None, ""):
+    observed = timezone.localdate()
+    if observed_on not in (None, ""):
         try:
-            observed = date.fromisoformat(str(observed_on))
-        except ValueError:
-            errors["observed_on"] = [_("Give a date as YYYY-MM-DD.")]
-    observed = observed or timezone.localdate()
+            observed = parse_date(observed_on)
+        except ValidationError as error:
+            errors["observed_on"] = error.messages
     if observed > timezone.localdate():
         errors.setdefault("observed_on", []).append(_("This date cannot be in the future."))
     if errors:

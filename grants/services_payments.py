@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core.dates import parse_date
 from core.exceptions import Conflict, NotAllowed
 from core.money import to_amount
 from grants.models import (
@@ -314,7 +315,10 @@ def _csv_safe(value: str) -> str:
 
 @transaction.atomic
 def payment_batch_export(*, actor: User, batch: PaymentBatch) -> str:
-    """The batch's CSV. The first export closes the batch to changes; exporting again gives the same file."""
+    """Export the batch: its CSV. Side effect: a draft batch becomes exported (closed to changes, with the
+    time and the file's SHA-256 recorded). Exporting a batch already exported gives the same file and
+    changes nothing, so a caller can retry. Callers reach this by POST only; a GET reads
+    `payment_batch_file`."""
     _require(can_handle_payments(actor))
     locked = _lock_batch(batch)
     if locked.status == B.DISCARDED:
@@ -325,6 +329,20 @@ def payment_batch_export(*, actor: User, batch: PaymentBatch) -> str:
         locked.export_sha256 = hashlib.sha256(content.encode()).hexdigest()
         locked.save(update_fields=["status", "exported_at", "export_sha256"])
     return content
+
+
+def payment_batch_file(*, actor: User, batch: PaymentBatch) -> str:
+    """The CSV of a batch already exported, to download again. Reads only: a draft batch is a Conflict
+    (exporting it, which closes it, is `payment_batch_export`), and so is a discarded one."""
+    _require(can_handle_payments(actor))
+    current = PaymentBatch.objects.get(pk=batch.pk)
+    if current.status == B.DISCARDED:
+        raise Conflict(_("This batch was discarded."))
+    if current.status == B.DRAFT:
+        raise Conflict(
+            _("This batch has not been exported yet. Export it first; exporting closes it to changes.")
+        )
+    return batch_csv(current)
 
 
 @transaction.atomic
@@ -525,12 +543,10 @@ def payment_batch_reconcile(*, actor: User, batch: PaymentBatch, content: bytes)
         try:
             if outcome == RESULT_PAID:
                 was_paid = payment.status == P.PAID
-                try:
-                    paid_on = date.fromisoformat(row.get("paid_on", ""))
-                except ValueError:
-                    raise ValidationError(
-                        _("Row %(n)s: give paid_on as YYYY-MM-DD.") % {"n": number}
-                    ) from None
+                paid_on = parse_date(
+                    row.get("paid_on", ""),
+                    message=_("Row %(n)s: give paid_on as YYYY-MM-DD.") % {"n": number},
+                )
                 amount = row.get("amount", "")
                 if amount and to_amount(amount, payment.currency, field="amount") != payment.amount:
                     raise ValidationError(

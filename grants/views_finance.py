@@ -508,11 +508,17 @@ def _csv_lines(content: str) -> Iterator[str]:
 
 
 @predicate_view_check(can_handle_payments)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def batch_export(request: HttpRequest, pk: int) -> HttpResponseBase:
-    """The batch as a CSV download. The first export closes the batch to changes (hence POST)."""
+    """The batch as a CSV download. A POST exports it (a draft is closed to changes); a GET only downloads
+    an exported batch again and changes nothing (a draft goes back to its page with the reason)."""
     batch = _batch_for(pk)
-    done, content = _call(request, services_payments.payment_batch_export, actor=_user(request), batch=batch)
+    service = (
+        services_payments.payment_batch_export
+        if request.method == "POST"
+        else services_payments.payment_batch_file
+    )
+    done, content = _call(request, service, actor=_user(request), batch=batch)
     if not done:
         return redirect("grants:batch_detail", pk=batch.pk)
     response = StreamingHttpResponse(_csv_lines(content), content_type="text/csv; charset=utf-8")

@@ -8,7 +8,6 @@ status and nobody listed. Employer-facing pages show a candidate's name, region 
 credentials with their skills only: never demographics, contact details, date of birth or applications.
 """
 
-from collections import Counter
 from typing import Any, cast
 
 from django.contrib import messages
@@ -61,21 +60,6 @@ def _wage_range(role: JobRole) -> str:
     return f"{money(role.wage_min, 'USD')} – {money(role.wage_max, 'USD')}"
 
 
-def with_required_skill_counts(roles: Any) -> None:
-    """Set `required` on each role of a page: how many skills it needs in all, in one query.
-
-    roles_for_worker's own `required` counts over the join already narrowed to the worker's skills, so
-    it equals `overlap`; count the role's skills here instead."""
-    rows = list(roles or [])
-    counts = Counter(
-        JobRole.skills.through.objects.filter(jobrole_id__in=[role.pk for role in rows]).values_list(
-            "jobrole_id", flat=True
-        )
-    )
-    for role in rows:
-        role.required = counts.get(role.pk, 0)
-
-
 # ---------------------------------------------------------------- workers
 
 
@@ -88,7 +72,6 @@ def my_matches(request: HttpRequest) -> HttpResponse:
     page = None
     if opted_in and has_verified:
         page = _paginate(request, roles_for_worker(worker), ROLES_PER_PAGE)
-        with_required_skill_counts(page.object_list)
         for role in page.object_list:
             role.wage_display = _wage_range(role)
     return render(

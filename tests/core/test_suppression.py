@@ -18,6 +18,7 @@ from core.suppression import (
     note,
     suppress_breakdown,
     suppress_count,
+    suppress_system,
     suppress_table,
     suppressed_rate,
     threshold_or_default,
@@ -569,3 +570,64 @@ def test_ties_for_the_highest_rate_take_the_first_group_as_reference():
     )
     assert ratios["y"].reference == "x"
     assert ratios["y"].display() == "1.000"
+
+
+# ---------------------------------------------------------------------------------------------------------
+# A system of sums that is neither a breakdown nor a table (statuses and the overlapping counts built
+# from them, as the published dashboard has)
+# ---------------------------------------------------------------------------------------------------------
+
+
+def _overlapping_sums() -> tuple[dict[tuple[int, int], int], list]:
+    # Five statuses; "decided" = approved + refused, "open" = submitted + in review, "all" = every status.
+    values = {(0, 0): 40, (0, 1): 3, (0, 2): 25, (0, 3): 12, (0, 4): 30}
+    values[(1, 0)] = values[(0, 1)] + values[(0, 2)]
+    values[(1, 1)] = values[(0, 3)] + values[(0, 4)]
+    values[(1, 2)] = sum(values[(0, i)] for i in range(5))
+    equations = [
+        (((0, 1), (0, 2)), (1, 0)),
+        (((0, 3), (0, 4)), (1, 1)),
+        (tuple((0, i) for i in range(5)), (1, 2)),
+    ]
+    return values, equations
+
+
+def test_a_system_of_overlapping_sums_hides_its_small_count_so_that_no_one_can_recover_it():
+    values, equations = _overlapping_sums()
+    hidden = suppress_system(values, equations, 10)
+    assert (0, 1) in hidden
+    assert len(hidden) >= 2
+    published = {key: None if key in hidden else value for key, value in values.items()}
+    assert_protected(published, [(list(parts), whole) for parts, whole in equations])
+
+
+def test_a_system_is_suppressed_the_same_way_as_the_breakdown_it_describes():
+    counts = {"a": 40, "b": 3, "c": 25, "d": 0}
+    values = {(0, index): value for index, value in enumerate(counts.values())}
+    values[(1, 0)] = sum(counts.values())
+    hidden = suppress_system(values, [(tuple(key for key in values if key != (1, 0)), (1, 0))], 10)
+    breakdown = suppress_breakdown(counts, threshold=10)
+    assert {label for index, label in enumerate(counts) if (0, index) in hidden} == {
+        label for label, cell in breakdown.items() if cell.suppressed
+    }
+    assert ((1, 0) in hidden) is breakdown.total.suppressed
+
+
+def test_a_system_without_small_counts_hides_nothing_and_the_threshold_defaults_to_settings(settings):
+    values, equations = _overlapping_sums()
+    assert suppress_system(values, equations, 3) == frozenset()
+    settings.REPORTING_SUPPRESSION_THRESHOLD = 2
+    assert suppress_system(values, equations) == frozenset()
+
+
+@pytest.mark.parametrize(
+    ("values", "equations"),
+    [
+        ({(0, 0): -1, (0, 1): 4}, []),
+        ({(0, 0): 1.5, (0, 1): 4}, []),
+        ({(0, 0): 1, (0, 1): 4}, [(((0, 0), (0, 2)), (0, 1))]),
+    ],
+)
+def test_a_system_with_bad_counts_or_equations_naming_unknown_positions_is_refused(values, equations):
+    with pytest.raises(ValueError, match="whole numbers|no value"):
+        suppress_system(values, equations, 10)

@@ -577,6 +577,10 @@ def test_batches_are_for_finance_officers_only() -> None:
         assert client_for(None).get(path).status_code == 401
         assert client_for(payment.application.applicant).get(path).status_code == 403
         assert client_for(manager).get(path).status_code == 403
+    export = f"/api/v1/payment-batches/{batch.pk}/export/"
+    assert client_for(None).post(export).status_code == 401
+    assert client_for(payment.application.applicant).post(export).status_code == 403
+    assert client_for(manager).post(export).status_code == 403
     content = f"payment_reference,result,paid_on\n{payment.reference},paid,{TODAY}\n".encode()
     refused = client_for(manager).post(
         f"/api/v1/payment-batches/{batch.pk}/reconcile/",
@@ -613,13 +617,23 @@ def test_batch_create_export_send_and_reconcile_twice_pays_once() -> None:
 
     send_early = client.post(f"/api/v1/payment-batches/{batch_id}/send/", format="json")
     assert send_early.status_code == 409
-    exported = client.get(f"/api/v1/payment-batches/{batch_id}/export/")
+    export = f"/api/v1/payment-batches/{batch_id}/export/"
+    early = client.get(export)  # a GET downloads an exported batch again; it never exports one
+    assert early.status_code == 409
+    assert early.json()["detail"] == (
+        "This batch has not been exported yet. Export it first; exporting closes it to changes."
+    )
+    assert PaymentBatch.objects.get(pk=batch_id).status == PaymentBatch.Status.DRAFT
+    exported = client.post(export)
     assert exported.status_code == 200
     assert exported["Content-Type"] == "text/csv; charset=utf-8"
+    assert exported["Content-Disposition"] == f'attachment; filename="{body["batch"]["reference"]}.csv"'
+    assert PaymentBatch.objects.get(pk=batch_id).status == PaymentBatch.Status.EXPORTED
     lines = exported.content.decode().splitlines()
     assert lines[0].startswith("payment_reference,application_reference,")
     assert lines[1].startswith(f"{payment.reference},{application.reference},provider,")
-    assert client.get(f"/api/v1/payment-batches/{batch_id}/export/").content == exported.content
+    assert client.get(export).content == exported.content
+    assert client.post(export).content == exported.content  # exporting again changes nothing
     discard = client.post(f"/api/v1/payment-batches/{batch_id}/discard/", {}, format="json")
     assert discard.status_code == 409
     sent = client.post(f"/api/v1/payment-batches/{batch_id}/send/", format="json")
@@ -710,6 +724,8 @@ def test_reconcile_a_draft_batch_is_a_conflict_and_discard_works() -> None:
     payment.refresh_from_db()
     assert (payment.status, payment.batch_id) == ("approved", None)
     assert client.get(f"/api/v1/payment-batches/{batch.pk}/export/").status_code == 409
+    assert client.post(f"/api/v1/payment-batches/{batch.pk}/export/").status_code == 409
+    assert PaymentBatch.objects.get(pk=batch.pk).status == PaymentBatch.Status.DISCARDED
 
 
 @pytest.mark.parametrize(

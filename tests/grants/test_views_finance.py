@@ -85,6 +85,7 @@ def _urls(application: Application, payment: Payment, batch: PaymentBatch) -> li
         ("get", reverse("grants:batch_create")),
         ("post", reverse("grants:batch_create")),
         ("get", reverse("grants:batch_detail", args=[batch.pk])),
+        ("get", reverse("grants:batch_export", args=[batch.pk])),
         ("post", reverse("grants:batch_export", args=[batch.pk])),
         ("post", reverse("grants:batch_send", args=[batch.pk])),
         ("get", reverse("grants:batch_discard", args=[batch.pk])),
@@ -129,9 +130,10 @@ def test_other_roles_are_refused_and_nothing_changes(client, role) -> None:  # t
 def test_a_finance_officer_opens_every_page(client) -> None:
     application, payment, batch, _manager = _fixture_objects()
     client.force_login(finance_officer())
+    draft_download = reverse("grants:batch_export", args=[batch.pk])  # a draft: back to its page
     for method, url in _urls(application, payment, batch):
         if method == "get":
-            assert client.get(url).status_code == 200, url
+            assert client.get(url).status_code == (302 if url == draft_download else 200), url
 
 
 def test_objects_that_do_not_exist_or_are_not_awards_are_404(client) -> None:
@@ -345,8 +347,28 @@ def test_export_downloads_the_csv_named_by_the_batch_and_closes_the_batch(client
     assert rows[1][6] == "USD"
     batch.refresh_from_db()
     assert batch.status == B.EXPORTED
-    again = client.post(reverse("grants:batch_export", args=[batch.pk]))
+    again = client.get(reverse("grants:batch_export", args=[batch.pk]))  # downloads it again
     assert b"".join(again.streaming_content).decode() == content
+    page = client.get(reverse("grants:batch_detail", args=[batch.pk])).content.decode()
+    assert f'href="{reverse("grants:batch_export", args=[batch.pk])}" download' in page
+    assert "Export the CSV file" not in page
+
+
+def test_a_get_never_exports_a_draft_batch(client) -> None:
+    officer = finance_officer()
+    payment, _o = _approved_payment(officer)
+    batch = _batch(officer, payment)
+    client.force_login(officer)
+    page = client.get(reverse("grants:batch_detail", args=[batch.pk])).content.decode()
+    assert f'<form method="post" action="{reverse("grants:batch_export", args=[batch.pk])}"' in page
+    response = client.get(reverse("grants:batch_export", args=[batch.pk]), follow=True)
+    assert response.redirect_chain == [(reverse("grants:batch_detail", args=[batch.pk]), 302)]
+    assert (
+        "This batch has not been exported yet. Export it first; exporting closes it to changes."
+        in response.content.decode()
+    )
+    batch.refresh_from_db()
+    assert (batch.status, batch.exported_at, batch.export_sha256) == (B.DRAFT, None, "")
 
 
 def test_discarding_a_draft_returns_its_payments_and_a_started_batch_is_refused(client) -> None:
