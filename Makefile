@@ -119,7 +119,12 @@ LOAD_PG ?= postgres://postgres@127.0.0.1:5432
 LOAD_TIME ?= 30s
 LOAD_USERS ?= 40
 LOAD_SPAWN_RATE ?= 20
+# gthread: each worker process serves LOAD_GUNICORN_THREADS requests at once (one waits on PostgreSQL while
+# another runs) and keeps clients' connections open between requests (locust reuses them), which sync
+# workers cannot. See docs/quality.md for the settings compared.
 LOAD_GUNICORN_WORKERS ?= 3
+LOAD_GUNICORN_THREADS ?= 4
+LOAD_GUNICORN_ARGS ?= --worker-class gthread --threads $(LOAD_GUNICORN_THREADS) --keep-alive 5
 LOAD_DIR := var/load
 LOAD_STATIC := var/load-static
 LOAD_ENV := DJANGO_DEBUG=false DJANGO_SECRET_KEY=load-only-$$(date +%s)-throwaway-not-a-real-secret-key-0123456789 \
@@ -145,13 +150,13 @@ load-db: install
 load: load-db
 	@set -e; export $(LOAD_ENV); \
 	port=$$($(PY) -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'); \
-	$(BIN)/gunicorn config.wsgi --bind 127.0.0.1:$$port --workers $(LOAD_GUNICORN_WORKERS) \
+	$(BIN)/gunicorn config.wsgi --bind 127.0.0.1:$$port --workers $(LOAD_GUNICORN_WORKERS) $(LOAD_GUNICORN_ARGS) \
 		--access-logfile $(LOAD_DIR)/access.log --error-logfile $(LOAD_DIR)/gunicorn.log & gunicorn=$$!; \
 	trap 'kill $$gunicorn 2>/dev/null; wait $$gunicorn 2>/dev/null || true' EXIT INT TERM; \
 	for _ in $$(seq 1 60); do curl -fso /dev/null http://127.0.0.1:$$port/health/ && break; sleep 0.5; done; \
 	for _ in $$(seq 1 12); do curl -so /dev/null http://127.0.0.1:$$port/accounts/sign-in/; done; \
 	cpu_warm=$$(ps -o cputimes= --ppid $$gunicorn | awk '{s += $$1} END {print s + 0}'); \
-	echo "load: gunicorn ($(LOAD_GUNICORN_WORKERS) workers) on port $$port; locust $(LOAD_USERS) users for $(LOAD_TIME)"; \
+	echo "load: gunicorn ($(LOAD_GUNICORN_WORKERS) workers $(LOAD_GUNICORN_ARGS)) on port $$port; locust $(LOAD_USERS) users for $(LOAD_TIME); load average $$(cut -d' ' -f1-3 /proc/loadavg)"; \
 	LOAD_ACCOUNTS=$(LOAD_DIR)/accounts.json LOAD_LOG_DIR=$(LOAD_DIR)/log $(BIN)/locust --headless \
 		-u $(LOAD_USERS) -r $(LOAD_SPAWN_RATE) -t $(LOAD_TIME) --stop-timeout 30 --host http://127.0.0.1:$$port \
 		-f benchmarks/locustfile.py --csv $(LOAD_DIR)/out --only-summary --loglevel WARNING \

@@ -10,15 +10,10 @@ refused with a 400 naming each field, never silently ignored and never applied.
 Request bodies are JSON, except the document upload, which is multipart.
 """
 
-import base64
-import binascii
-import json
 from typing import Any, cast
 
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import connection
-from django.db.models import BooleanField, Prefetch, Q, QuerySet
-from django.db.models.expressions import OrderBy, RawSQL
+from django.db import transaction
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -35,8 +30,8 @@ from rest_framework.views import APIView
 from accounts.models import User
 from accounts.permissions import Decision, get_visible_or_404, has_any_role, has_role, is_signed_in
 from accounts.roles import Role
-from core.api import Pagination
 from core.exceptions import Conflict, NotAllowed
+from core.pagination import BoundedPagination, KeysetPagination
 from grants import selectors, services
 from grants.api_awards import AwardActionsMixin
 from grants.letters import letter_for
@@ -85,17 +80,34 @@ DOWNLOAD_ERRORS = {
     404: READ_ERRORS[404],
 }
 ID_REGEX = r"[0-9]{1,18}"
+# What a list row reads (ApplicationRowSerializer) and the keys the list's orders page by.
+ROW_FIELDS = (
+    "reference",
+    "status",
+    "applicant__full_name",
+    "program__code",
+    "program__currency",
+    "credential__title",
+    "amount_requested",
+    "amount_awarded",
+    "priority_rank",
+    "score",
+    "submitted_at",
+    "created_at",
+)
 # An application's own short lists (events, documents, reviews): whole, without the queue's filters or pages.
 NOT_A_QUEUE: dict[str, Any] = {"filter_backends": [], "pagination_class": None}
 
 
-class ApplicationPagination(Pagination):
-    """Page numbers, documented with the keyset alternative (`cursor`), whose answers carry no count."""
+class ApplicationPagination(BoundedPagination):
+    """Page numbers over the first COUNT_LIMIT rows (core.pagination), documented with the keyset
+    alternative (`cursor`), whose answers carry no count."""
 
     def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
         answer = super().get_paginated_response_schema(schema)
         answer["required"] = ["results"]
-        answer["properties"]["count"]["description"] = "Left out of keyset pages (`cursor`)."
+        for name in ("count", "count_exact"):
+            answer["properties"][name]["description"] += " Left out of keyset pages (`cursor`)."
         return answer
 
     def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
@@ -105,112 +117,11 @@ class ApplicationPagination(Pagination):
                 "name": "cursor",
                 "required": False,
                 "in": "query",
-                "description": "Keyset pages: empty for the first page, then the `next` link's value.",
+                "description": "Keyset pages: empty for the first page, then the `next` link's value. "
+                "As fast at any depth; no count.",
                 "schema": {"type": "string"},
             },
         ]
-
-
-class KeysetPagination(BasePagination):
-    """`?cursor=` pages through a list in its own order at constant cost, however deep: the next page is
-    the rows after the last one shown (a keyset on the order's fields, ending with the id), never an
-    OFFSET, and no total is counted. The answer is {"next": url or null, "results": [...]}; an empty
-    `cursor` is the first page, `next` carries the opaque cursor of the following one. Orders on nullable
-    expressions (the `score` sort) are refused; page numbers (`?page=`) still serve them."""
-
-    def paginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> list[Any]:
-        self.request = request
-        size = Pagination().get_page_size(request) or Pagination.page_size
-        keys = self._keys(queryset)
-        cursor = request.query_params.get("cursor", "")
-        if cursor:
-            queryset = queryset.filter(self._after(queryset, keys, self._decode(cursor, keys)))
-        rows = list(queryset[: size + 1])
-        self.next_values = None
-        if len(rows) > size:
-            rows = rows[:size]
-            self.next_values = [getattr(rows[-1], name) for name, _descending in keys]
-        return rows
-
-    def get_paginated_response(self, data: Any) -> Response:
-        next_url = None
-        if self.next_values is not None:
-            raw = json.dumps([str(value) if value is not None else None for value in self.next_values])
-            token = base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
-            next_url = self.request.build_absolute_uri(
-                self.request.get_full_path().split("?")[0] + "?" + self._query(token)
-            )
-        return Response({"next": next_url, "results": data})
-
-    def _query(self, token: str) -> str:
-        params = self.request.query_params.copy()
-        params["cursor"] = token
-        return str(params.urlencode())
-
-    @staticmethod
-    def _keys(queryset: QuerySet[Any]) -> list[tuple[str, bool]]:
-        keys = []
-        for item in queryset.query.order_by or queryset.model._meta.ordering:
-            if isinstance(item, OrderBy) and not item.nulls_last and not item.nulls_first:
-                item = f"{'-' if item.descending else ''}{getattr(item.expression, 'name', '?')}"
-            if not isinstance(item, str) or "__" in item.lstrip("-") or item.lstrip("-") == "?":
-                raise DrfValidationError(
-                    {"cursor": [_("This order cannot be paged with a cursor; use page.")]}
-                )
-            name = "id" if item.lstrip("-") == "pk" else item.lstrip("-")
-            keys.append((name, item.startswith("-")))
-        if not keys or keys[-1][0] != "id":
-            keys.append(("id", bool(keys) and keys[0][1]))
-        return keys
-
-    @staticmethod
-    def _decode(cursor: str, keys: list[tuple[str, bool]]) -> list[Any]:
-        try:
-            values = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-            if not isinstance(values, list) or len(values) != len(keys):
-                raise ValueError(cursor)
-            fields = [cast(Any, Application._meta.get_field(name)) for name, _descending in keys]
-            return [
-                None if value is None else field.to_python(value)
-                for field, value in zip(fields, values, strict=True)
-            ]
-        except (ValueError, TypeError, binascii.Error, DjangoValidationError) as error:
-            raise DrfValidationError({"cursor": [_("This cursor is not valid; start again.")]}) from error
-
-    @staticmethod
-    def _after(queryset: QuerySet[Any], keys: list[tuple[str, bool]], values: list[Any]) -> Q | RawSQL:
-        """Rows after the cursor: a row comparison when every key runs the same way (an index range scan
-        on PostgreSQL), otherwise the equivalent OR of comparisons. Nulls sort as the database sorts them."""
-        model = queryset.model
-        if None not in values and len({descending for _name, descending in keys}) == 1:
-            columns = ", ".join(
-                f"{connection.ops.quote_name(model._meta.db_table)}."
-                f"{connection.ops.quote_name(model._meta.get_field(name).column)}"
-                for name, _descending in keys
-            )
-            marks = ", ".join(["%s"] * len(values))
-            values = [
-                model._meta.get_field(name).get_db_prep_value(value, connection)
-                for (name, _descending), value in zip(keys, values, strict=True)
-            ]
-            operator = "<" if keys[0][1] else ">"
-            # Column names come from the model, values are bound parameters.
-            return RawSQL(f"({columns}) {operator} ({marks})", values, output_field=BooleanField())  # noqa: S611
-        nulls_largest = connection.features.nulls_order_largest
-        after, equal = Q(pk__in=[]), Q()
-        for (name, descending), value in zip(keys, values, strict=True):
-            larger = not descending  # the next rows hold larger values when ascending
-            if value is None:
-                step = Q(**{f"{name}__isnull": False}) if larger != nulls_largest else Q(pk__in=[])
-                same = Q(**{f"{name}__isnull": True})
-            else:
-                step = Q(**{f"{name}__{'gt' if larger else 'lt'}": value})
-                if larger == nulls_largest:
-                    step |= Q(**{f"{name}__isnull": True})
-                same = Q(**{name: value})
-            after |= equal & step
-            equal &= same
-        return after
 
 
 def _require(decision: Decision) -> None:
@@ -289,6 +200,30 @@ class ApplicationViewSet(AwardActionsMixin, JsonViewSet):
             return ApplicationStaffSerializer(application, context=context).data
         return ApplicationMinimalSerializer(application, context=context).data
 
+    def _answer_applicant(self, application: Application) -> dict[str, Any]:
+        """The answer to an applicant's write, from the object the service returned (with its program,
+        credential, applicant and filer): no second read after the commit, which cost queries and, when
+        the connection dropped just after a committed write, turned its success into a 500."""
+        context = {**self.get_serializer_context(), "assignments": {application.pk: None}}
+        return ApplicationSerializer(application, context=context).data
+
+    def _write_as_manager(self, write: Any, application_of: Any) -> dict[str, Any]:
+        """Run a program manager's write (the caller passed can_decide) and build the staff answer in the
+        same transaction, from the service's object plus its reviewers (one query): the answer never
+        needs the database after the commit, and a failure before it undoes the write."""
+        user = self.request.user
+        with transaction.atomic():
+            application = application_of(write())
+            prefetch_related_objects(
+                [application],
+                Prefetch("assignments", queryset=ReviewAssignment.objects.select_related("reviewer")),
+            )
+        if is_applicant_side(user, application):  # as _present: their own side's view comes first
+            return self._answer_applicant(application)
+        assignment = next((a for a in application.assignments.all() if a.reviewer_id == user.pk), None)
+        context = {**self.get_serializer_context(), "assignments": {application.pk: assignment}}
+        return ApplicationStaffSerializer(application, context=context).data
+
     # ------------------------------------------------------------ read
 
     @extend_schema(
@@ -312,7 +247,12 @@ class ApplicationViewSet(AwardActionsMixin, JsonViewSet):
                 raise DrfValidationError(filterset.errors)
         else:
             queryset = selectors.applications_for_applicant(user)
-        queryset = queryset.select_related("applicant").prefetch_related(
+        # Only what a row shows and what the orders page by: not the statement, snapshots or descriptions.
+        queryset = (
+            queryset.select_related(None)
+            .select_related("applicant", "program", "credential")
+            .only(*ROW_FIELDS)
+        ).prefetch_related(
             Prefetch(
                 "assignments",
                 queryset=ReviewAssignment.objects.filter(reviewer=user.pk),
@@ -358,9 +298,9 @@ class ApplicationViewSet(AwardActionsMixin, JsonViewSet):
         data = dict(serializer.validated_data)
         if "employer" in data:
             application = employer_application_create(actor=_actor(request), **data)
-        else:
-            application = services.application_create(actor=_actor(request), **data)
-        return Response(self._present(application.pk), status=status.HTTP_201_CREATED)
+            return Response(self._present(application.pk), status=status.HTTP_201_CREATED)
+        application = services.application_create(actor=_actor(request), **data)
+        return Response(self._answer_applicant(application), status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="Change a draft",
@@ -376,10 +316,10 @@ class ApplicationViewSet(AwardActionsMixin, JsonViewSet):
         serializer.is_valid(raise_exception=True)
         if application.status != Application.Status.DRAFT:
             raise Conflict(_("Only a draft can be changed; this application has been submitted."))
-        services.application_update(
+        changed = services.application_update(
             actor=_actor(request), application=application, **serializer.validated_data
         )
-        return Response(self._present(application.pk))
+        return Response(self._answer_applicant(changed))
 
     @extend_schema(
         summary="Eligibility and the most the applicant may receive, before submitting",
@@ -427,8 +367,8 @@ class ApplicationViewSet(AwardActionsMixin, JsonViewSet):
                 _("Only a draft can be submitted; this one is “%(status)s”.")
                 % {"status": application.get_status_display()}
             )
-        services.application_submit(actor=_actor(request), application=application)
-        return Response(self._present(application.pk))
+        submitted = services.application_submit(actor=_actor(request), application=application)
+        return Response(self._answer_applicant(submitted))
 
     @extend_schema(
         summary="Withdraw an application that is not decided",
@@ -441,10 +381,10 @@ class ApplicationViewSet(AwardActionsMixin, JsonViewSet):
         _applicant_side_only(request.user, application)
         serializer = WithdrawSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.application_withdraw(
+        withdrawn = services.application_withdraw(
             actor=_actor(request), application=application, **serializer.validated_data
         )
-        return Response(self._present(application.pk))
+        return Response(self._answer_applicant(withdrawn))
 
     @extend_schema(
         summary="Answer a request for more information",
@@ -458,10 +398,10 @@ class ApplicationViewSet(AwardActionsMixin, JsonViewSet):
         _applicant_side_only(request.user, application)
         serializer = RespondSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.application_respond(
+        answered = services.application_respond(
             actor=_actor(request), application=application, **serializer.validated_data
         )
-        return Response(self._present(application.pk))
+        return Response(self._answer_applicant(answered))
 
     # ------------------------------------------------------------ staff actions
 
@@ -477,10 +417,14 @@ class ApplicationViewSet(AwardActionsMixin, JsonViewSet):
         _require(can_decide(request.user, application))
         serializer = AssignSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.application_assign(
-            actor=_actor(request), application=application, **serializer.validated_data
+        return Response(
+            self._write_as_manager(
+                lambda: services.application_assign(
+                    actor=_actor(request), application=application, **serializer.validated_data
+                ),
+                lambda assignment: assignment.application,
+            )
         )
-        return Response(self._present(application.pk))
 
     @extend_schema(
         summary="Declare whether you have a conflict of interest",
@@ -558,10 +502,14 @@ class ApplicationViewSet(AwardActionsMixin, JsonViewSet):
         _require(can_decide(request.user, application))
         serializer = RequestInfoSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.application_request_info(
-            actor=_actor(request), application=application, **serializer.validated_data
+        return Response(
+            self._write_as_manager(
+                lambda: services.application_request_info(
+                    actor=_actor(request), application=application, **serializer.validated_data
+                ),
+                lambda information_request: information_request.application,
+            )
         )
-        return Response(self._present(application.pk))
 
     @extend_schema(
         summary="Approve, committing the award on the program's budget",
@@ -576,10 +524,14 @@ class ApplicationViewSet(AwardActionsMixin, JsonViewSet):
         _require(can_decide(request.user, application))
         serializer = ApproveSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.application_approve(
-            actor=_actor(request), application=application, **serializer.validated_data
+        return Response(
+            self._write_as_manager(
+                lambda: services.application_approve(
+                    actor=_actor(request), application=application, **serializer.validated_data
+                ),
+                lambda approved: approved,
+            )
         )
-        return Response(self._present(application.pk))
 
     @extend_schema(
         summary="Reject, with a reason code and an explanation the applicant reads",
@@ -592,10 +544,14 @@ class ApplicationViewSet(AwardActionsMixin, JsonViewSet):
         _require(can_decide(request.user, application))
         serializer = RejectSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.application_reject(
-            actor=_actor(request), application=application, **serializer.validated_data
+        return Response(
+            self._write_as_manager(
+                lambda: services.application_reject(
+                    actor=_actor(request), application=application, **serializer.validated_data
+                ),
+                lambda rejected: rejected,
+            )
         )
-        return Response(self._present(application.pk))
 
     # ------------------------------------------------------------ records
 

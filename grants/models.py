@@ -206,6 +206,20 @@ class Application(models.Model):
             models.Index(fields=["program", "status"]),
             models.Index(fields=["funding_round", "status"]),
             models.Index(fields=["applicant", "credential"]),
+            # The review queue's order, whole and within one status or one program, then the columns its
+            # filters test, so they are read from the index alone (grants/0004, benchmarks/README.md).
+            models.Index(
+                fields=["priority_rank", "submitted_at", "id", "status", "program"],
+                name="application_queue_idx",
+            ),
+            models.Index(
+                fields=["status", "priority_rank", "submitted_at", "id", "program"],
+                name="application_status_queue_idx",
+            ),
+            models.Index(
+                fields=["program", "priority_rank", "submitted_at", "id", "status"],
+                name="application_program_queue_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -80,9 +80,19 @@ def _require(decision: Decision) -> None:
 
 
 def _lock(application: Application) -> Application:
+    """The application, locked with its program, credential and round; the applicant and the person who
+    filed it come in the same query, unlocked, for the notices and the API's answer.
+
+    FOR NO KEY UPDATE, not FOR UPDATE: it excludes every other writer of these rows just the same (other
+    application services, program and catalog changes), but not the key-share locks with which PostgreSQL
+    checks foreign keys when another transaction inserts a row that refers to them. With FOR UPDATE, a new
+    draft's commit (checking its program, round and credential) waited for every application of the same
+    program being written, and could deadlock with one (seen under load: docs/quality.md)."""
     return (
-        Application.objects.select_for_update()
-        .select_related("program", "credential", "funding_round")
+        Application.objects.select_for_update(
+            of=("self", "program", "credential", "funding_round"), no_key=True
+        )
+        .select_related("program", "credential", "funding_round", "applicant", "filed_by")
         .get(pk=application.pk)
     )
 
@@ -251,7 +261,13 @@ def application_create(
         amount_requested=amount,
         statement=statement.strip(),
     )
-    application.full_clean(exclude=["reference"])
+    # Fields only: the related rows were just read (checking each again costs a query apiece), and the
+    # table's constraints cannot fail for a new draft whose amount to_amount accepted (more than zero;
+    # nothing awarded, paid or clawed back). They are not weakened: the database still enforces them.
+    application.full_clean(
+        exclude=["reference", "applicant", "filed_by", "program", "funding_round", "credential"],
+        validate_constraints=False,
+    )
     application.save()
     ApplicationEvent.objects.create(application=application, actor=actor, action="created", to_status=S.DRAFT)
     return application
