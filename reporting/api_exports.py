@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from accounts.permissions import get_visible_or_404, has_any_role, is_signed_in
 from core.exceptions import NotAllowed
 from programs.api import LIST_ERRORS, READ_ERRORS, JsonViewSet, _actor, _errors
-from reporting.exports import EXPORT_ROLES, export_job_create, exports_visible_to
+from reporting.exports import EXPORT_ROLES, export_job_create, export_jobs_sweep, exports_visible_to
 from reporting.models import ExportJob
 from reporting.serializers_exports import ExportJobCreateSerializer, ExportJobSerializer
 
@@ -42,6 +42,7 @@ class ExportViewSet(JsonViewSet):
         summary="List your exports", responses={200: ExportJobSerializer(many=True), **LIST_ERRORS}
     )
     def list(self, request: Request) -> Response:
+        export_jobs_sweep(owner=_actor(request))  # stale jobs are marked failed, so they can be retried
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(
             ExportJobSerializer(page, many=True, context={"request": request}).data

@@ -27,11 +27,20 @@ Reviewers, workers and employer representatives export nothing here.
 Every text cell that starts with = + - @ (or a tab or carriage return) gets a leading quote, so a
 spreadsheet never runs it as a formula (as grants.services_payments does for payment batches).
 
+CSV on PostgreSQL (``csv_chunks``): ``COPY (<the export's SELECT>) TO STDOUT (FORMAT csv)`` read block by
+block through psycopg's ``cursor.copy()``, about ten times faster than building lines in Python. The
+SELECT wraps the same values_list query and formats each cell in SQL exactly as ``csv_cell`` does (local
+ISO datetimes, the formula guard, empty text as an empty cell), and the row ends become CRLF as Python's
+csv module writes them, so both paths give the same bytes (tests/reporting/test_export_copy.py). A column
+type the SQL does not format, or another database, takes the Python path.
+
 Background jobs (ExportJob): ``export_job_create`` checks the role, decides the columns, saves the job and
 queues ``reporting.tasks.run_export`` after commit; ``export_job_run`` writes the file in chunks, saving
-progress after each chunk, and marks the job done, or failed with the error. A job still "running" after
-``EXPORT_STALE_MINUTES`` (default 30; a worker died mid-way) is shown as failed ("stopped") and its owner
-may start it again (``export_job_retry``), which makes a new job with the same settings.
+progress after each chunk, and marks the job done, or failed with the error. A job still queued or running
+after ``EXPORT_STALE_MINUTES`` (default 30; no worker took it, or the worker died mid-way) is marked failed
+("stopped: ...") by ``export_jobs_sweep`` (the ``sweep_exports`` command and task, and each time its owner
+lists their exports), and its owner may start it again (``export_job_retry``), which makes a new job with
+the same settings.
 """
 
 from __future__ import annotations
@@ -40,15 +49,18 @@ import csv
 import datetime as dt
 import logging
 import tempfile
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
+import psycopg
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import EmptyResultSet, ValidationError
 from django.core.files import File
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_date
@@ -321,9 +333,12 @@ def filters_to_json(filters: ReportFilter) -> dict[str, Any]:
 # ---------------------------------------------------------------- cells and writers
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def safe_text(value: str) -> str:
     """Spreadsheets run cells that start with these characters as formulas; a leading quote stops that."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+    return "'" + value if value[:1] in FORMULA_STARTS else value
 
 
 def csv_cell(value: Any) -> str:
@@ -364,6 +379,227 @@ def csv_lines(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator
 
 def stream_rows(query: QuerySet[Any]) -> Iterator[Sequence[Any]]:
     return query.iterator(chunk_size=EXPORT_CHUNK)
+
+
+# ---------------------------------------------------------------- CSV: one entry point, two paths
+
+Progress = Callable[[int], None]
+
+
+def csv_chunks(
+    headers: Sequence[str], query: QuerySet[Any], *, progress: Progress | None = None
+) -> Iterator[bytes]:
+    """The whole CSV file (UTF-8, byte-order mark, CRLF rows), EXPORT_CHUNK rows at a time.
+
+    PostgreSQL's COPY where ``copy_statement`` can format every column, else the csv module. ``progress``
+    is called with the rows written so far after each block and once at the end; during a COPY the
+    connection is busy, so it must not use it (see ``export_job_run``)."""
+    if copy_statement(query) is not None:
+        return copy_csv_chunks(headers, query, progress=progress)
+    return python_csv_chunks(headers, query, progress=progress)
+
+
+def python_csv_chunks(
+    headers: Sequence[str], query: QuerySet[Any], *, progress: Progress | None = None
+) -> Iterator[bytes]:
+    """The csv module's lines, EXPORT_CHUNK at a time (the reference the COPY path is tested against)."""
+    batch: list[str] = []
+    rows = -1  # less the header line
+    for line in csv_lines(headers, stream_rows(query)):
+        batch.append(line)
+        rows += 1
+        if len(batch) >= EXPORT_CHUNK:
+            yield "".join(batch).encode()
+            batch = []
+            if progress:
+                progress(rows)
+    yield "".join(batch).encode()
+    if progress:
+        progress(rows)
+
+
+_INTEGER_TYPES = frozenset(
+    {
+        "AutoField",
+        "BigAutoField",
+        "SmallAutoField",
+        "IntegerField",
+        "BigIntegerField",
+        "SmallIntegerField",
+        "PositiveIntegerField",
+        "PositiveBigIntegerField",
+        "PositiveSmallIntegerField",
+    }
+)
+_TEXT_TYPES = frozenset({"CharField", "TextField", "SlugField"})
+_FORMULA_CODES = ", ".join(str(ord(character)) for character in FORMULA_STARTS)
+_ISO_SECONDS = """'YYYY-MM-DD"T"HH24:MI:SS'"""
+_ISO_MICROSECONDS = """'YYYY-MM-DD"T"HH24:MI:SS.US'"""
+
+
+@dataclass
+class _SqlCell:
+    """A cell's SQL over the row ``export_rows``, its parameters, and any per-row values it needs worked
+    out once below it (``fenced``: SQL over the query's row ``r``, and their parameters)."""
+
+    sql: str
+    params: list[Any]
+    fenced: list[str]
+    fenced_params: list[Any]
+
+
+def _offset_text(offset: dt.timedelta) -> str:
+    """A UTC offset as datetime.isoformat() writes it (+05:30, -04:56:02)."""
+    return dt.datetime(2000, 1, 1, tzinfo=dt.timezone(offset)).isoformat()[19:]
+
+
+def _usual_offsets(zone: dt.tzinfo) -> list[dt.timedelta]:
+    """The offsets the zone has had around now (winter and summer), for a cheap lookup in SQL."""
+    year = timezone.now().year
+    moments = [dt.datetime(y, m, 1, 12, tzinfo=dt.UTC) for y in range(year - 3, year + 2) for m in (1, 7)]
+    return sorted(
+        {offset for moment in moments if (offset := moment.astimezone(zone).utcoffset()) is not None}
+    )
+
+
+def _sql_cell(field: Any, index: int, zone: dt.tzinfo | None) -> _SqlCell | None:
+    """SQL giving the text ``csv_cell`` gives for the query's column ``index`` (NULL for an empty cell),
+    or None if the type is not one the SQL formats exactly."""
+    column = f"export_rows.c{index}"
+    kind = field.get_internal_type()
+    if hasattr(field, "from_db_value"):  # Python changes the value after reading it
+        return None
+    if kind in _TEXT_TYPES:
+        # The formula guard, on the first character's code point. COPY writes an empty string as ""
+        # where the csv module writes nothing: NULL for both.
+        return _SqlCell(
+            f"CASE WHEN ascii({column}) IN ({_FORMULA_CODES}) THEN '''' || {column}"
+            f" ELSE NULLIF({column}, '') END",
+            [],
+            [],
+            [],
+        )
+    if kind in _INTEGER_TYPES:
+        return _SqlCell(f"{column}::text", [], [], [])
+    if kind == "DecimalField" and field.decimal_places <= 6:
+        # numeric's text is str(Decimal), unless Decimal would switch to an exponent (below 1E-6).
+        return _SqlCell(f"{column}::text", [], [], [])
+    if kind == "BooleanField":
+        return _SqlCell(f"CASE WHEN {column} THEN 'True' WHEN NOT {column} THEN 'False' END", [], [], [])
+    if kind == "DateField":
+        return _SqlCell(f"to_char({column}, 'YYYY-MM-DD')", [], [], [])
+    if kind == "DateTimeField" and isinstance(zone, ZoneInfo):
+        # datetime.isoformat() in the local zone: 2026-03-04T10:11:12[.123456]+HH:MM[:SS]. The local and
+        # UTC wall times are worked out once per row (below an OFFSET 0 fence, which the planner keeps);
+        # the offset is their difference, looked up for the zone's usual offsets, else spelled out.
+        local, utc = f"export_rows.l{index}", f"export_rows.u{index}"
+        usual = _usual_offsets(zone)
+        lookup = " ".join("WHEN %s THEN %s" for _offset in usual)
+        sql = (
+            f"CASE WHEN date_trunc('second', {local}) = {local} THEN to_char({local}, {_ISO_SECONDS})"
+            f" ELSE to_char({local}, {_ISO_MICROSECONDS}) END"
+            f" || CASE {local} - {utc} {lookup} ELSE"
+            f" CASE WHEN {local} < {utc} THEN '-' ELSE '+' END"
+            f" || to_char(CASE WHEN {local} < {utc} THEN {utc} - {local} ELSE {local} - {utc} END, 'HH24:MI')"
+            f" || CASE WHEN date_part('second', {local} - {utc}) = 0 THEN ''"
+            f" ELSE to_char(CASE WHEN {local} < {utc} THEN {utc} - {local} ELSE {local} - {utc} END, ':SS')"
+            " END END"
+        )
+        return _SqlCell(
+            sql,
+            [value for offset in usual for value in (offset, _offset_text(offset))],
+            [f"(r.c{index} AT TIME ZONE %s) AS l{index}", f"(r.c{index} AT TIME ZONE 'UTC') AS u{index}"],
+            [zone.key],
+        )
+    return None
+
+
+def copy_statement(query: QuerySet[Any]) -> tuple[str, list[Any]] | None:
+    """``COPY (SELECT <formatted cells> FROM (<the query>) ...) TO STDOUT`` and its parameters, or None
+    where the Python path must write the CSV (not PostgreSQL, or a column the SQL does not format).
+
+    The query's own SQL and parameters come from its compiler (never ``str(query)``); the primary key
+    rides along as the first column so that the outer SELECT keeps the query's order."""
+    if connections[query.db].vendor != "postgresql":
+        return None
+    if query.query.order_by != ("pk",) or not query.query.values_select:
+        return None
+    zone = timezone.get_current_timezone() if settings.USE_TZ else None
+    keyed = query.values_list("pk", *query.query.values_select)
+    compiler = keyed.query.get_compiler(using=keyed.db)
+    try:
+        inner_sql, inner_params = compiler.as_sql()
+    except EmptyResultSet:  # a .none() query: no rows, but columns of the same types
+        types = [expression.output_field.db_type(connections[keyed.db]) for expression, *_ in compiler.select]
+        inner_sql = "SELECT " + ", ".join(f"CAST(NULL AS {name})" for name in types) + " WHERE false"
+        inner_params = ()
+    cells = []
+    for index, (expression, _sql, _alias) in enumerate(compiler.select[1:], start=1):
+        cell = _sql_cell(expression.output_field, index, zone)
+        if cell is None:
+            return None
+        cells.append(cell)
+    names = ", ".join(f"c{index}" for index in range(len(compiler.select)))
+    fenced = ", ".join(["r.*", *(sql for cell in cells for sql in cell.fenced)])
+    # Every piece is SQL the compiler or _sql_cell wrote; values travel as parameters.
+    select = (
+        f"SELECT {', '.join(cell.sql for cell in cells)} FROM "  # noqa: S608
+        f"(SELECT {fenced} FROM ({inner_sql}) AS r({names}) ORDER BY r.c0 OFFSET 0) AS export_rows "
+        "ORDER BY export_rows.c0"
+    )
+    params = [
+        *(value for cell in cells for value in cell.params),
+        *(value for cell in cells for value in cell.fenced_params),
+        *inner_params,
+    ]
+    return f"COPY ({select}) TO STDOUT WITH (FORMAT csv, HEADER false)", params
+
+
+def crlf_rows(data: bytes, inside: bool) -> tuple[bytes, int, bool]:
+    """COPY ends rows with LF, the csv module with CRLF: turn the LFs outside quoted cells into CRLF.
+
+    A quoted cell may hold line breaks. Split at the quotes, every other piece is outside a cell ("" in
+    a cell is an empty piece between two, so it stays inside); ``inside`` says whether ``data`` starts in
+    a cell. Returns the new bytes, the rows ended in it, and whether it ends in a cell. Per block of
+    rows, not per row: the work stays in C."""
+    pieces = data.split(b'"')
+    start = 1 if inside else 0
+    pieces[start::2] = [piece.replace(b"\n", b"\r\n") for piece in pieces[start::2]]
+    converted = b'"'.join(pieces)
+    return converted, len(converted) - len(data), inside != (len(pieces) % 2 == 0)
+
+
+def copy_csv_chunks(
+    headers: Sequence[str], query: QuerySet[Any], *, progress: Progress | None = None
+) -> Iterator[bytes]:
+    """The CSV through PostgreSQL's COPY, in constant memory (blocks of rows straight from the server)."""
+    statement = copy_statement(query)
+    if statement is None:
+        raise ValueError("This export cannot be written with COPY.")
+    yield ("\ufeff" + csv.writer(_Echo()).writerow(headers)).encode()
+    connection = connections[query.db]
+    rows = 0
+    inside = False
+    pending: list[Any] = []
+    with connection.cursor() as cursor:
+        # Parameters merged on the client, as psycopg's copy(statement, params) does: Django's debug
+        # cursor (tests, DEBUG) hands copy() a statement only.
+        sql = psycopg.ClientCursor(connection.connection).mogrify(*statement)
+        with cursor.copy(sql) as copy:
+            for block in copy:  # a row at a time (libpq's PQgetCopyData), a buffer of its own
+                pending.append(block)
+                if len(pending) >= EXPORT_CHUNK:
+                    data, ended, inside = crlf_rows(b"".join(pending), inside)
+                    pending = []
+                    rows += ended
+                    yield data
+                    if progress:
+                        progress(rows)
+    data, ended, inside = crlf_rows(b"".join(pending), inside)
+    rows += ended
+    yield data
+    if progress:
+        progress(rows)
 
 
 def write_xlsx(
@@ -469,8 +705,61 @@ def _progress(job_id: int, rows_done: int) -> None:
     ExportJob.objects.filter(pk=job_id).update(rows_done=rows_done)
 
 
+class _CsvProgress:
+    """Counts a CSV job's rows and saves its progress at most once a second.
+
+    During a COPY the job's connection is busy streaming rows, so the progress goes through a connection
+    of its own (``side``); SKIP LOCKED, so a sweep holding the row is never waited for (the next save
+    tries again). In a test transaction that connection cannot see the job: it saves nothing there."""
+
+    interval_seconds = 1.0
+
+    def __init__(self, job_id: int, *, side: str | None) -> None:
+        self.job_id = job_id
+        self.side = side
+        self.connection: Any = None
+        self.rows = 0
+        self.saved_at: float | None = None
+
+    def __call__(self, rows: int) -> None:
+        self.rows = rows
+        now = time.monotonic()
+        if self.saved_at is not None and now - self.saved_at < self.interval_seconds:
+            return
+        self.saved_at = now
+        if self.side is None:
+            _progress(self.job_id, rows)
+            return
+        if self.connection is None:
+            self.connection = connections.create_connection(self.side)
+        table = self.connection.ops.quote_name(ExportJob._meta.db_table)
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} SET rows_done = %s WHERE id = "  # noqa: S608 - the model's table name
+                f"(SELECT id FROM {table} WHERE id = %s FOR UPDATE SKIP LOCKED)",
+                [rows, self.job_id],
+            )
+
+    def close(self) -> None:
+        if self.connection is not None:
+            self.connection.close()
+            self.connection = None
+
+
+def _write_csv(job_id: int, handle: Any, headers: Sequence[str], query: QuerySet[Any]) -> int:
+    progress = _CsvProgress(job_id, side=query.db if copy_statement(query) is not None else None)
+    try:
+        for chunk in csv_chunks(headers, query, progress=progress):
+            handle.write(chunk)
+    finally:
+        progress.close()
+    return progress.rows
+
+
 def export_job_run(job_id: int) -> str:
-    """Write the job's file in chunks, saving progress as it goes; returns the final status."""
+    """Write the job's file in chunks, saving progress as it goes; returns the final status.
+
+    A job the sweep marked failed while it ran stays failed (its owner may have started it again)."""
     job = _move(job_id, ExportJob.Status.RUNNING, started_at=timezone.now())
     if job is None:
         return ExportJob.objects.get(pk=job_id).status
@@ -486,17 +775,7 @@ def export_job_run(job_id: int) -> str:
         name = f"{job.kind}-{timezone.localdate():%Y%m%d}-{job.pk}.{job.format}"
         with tempfile.TemporaryFile() as handle:
             if job.format == ExportJob.Format.CSV:
-                count = 0
-                batch: list[str] = []
-                for line in csv_lines(headers, stream_rows(query)):
-                    batch.append(line)
-                    if len(batch) >= EXPORT_CHUNK:
-                        handle.write("".join(batch).encode())
-                        count += len(batch)
-                        batch = []
-                        _progress(job.pk, count - 1)  # less the header line
-                handle.write("".join(batch).encode())
-                rows = count + len(batch) - 1
+                rows = _write_csv(job.pk, handle, headers, query)
             else:
                 rows = write_xlsx(
                     handle,
@@ -508,6 +787,8 @@ def export_job_run(job_id: int) -> str:
             handle.seek(0)
             with transaction.atomic():
                 locked = ExportJob.objects.select_for_update().get(pk=job.pk)
+                if ExportJob.Status.DONE not in ExportJob.TRANSITIONS[locked.status]:
+                    return str(locked.status)
                 locked.file.save(name, File(handle, name=name), save=False)
                 locked.status = ExportJob.Status.DONE
                 locked.rows_done = rows
@@ -524,3 +805,43 @@ def export_job_run(job_id: int) -> str:
             finished_at=timezone.now(),
         )
         return ExportJob.Status.FAILED
+
+
+# ---------------------------------------------------------------- stale jobs
+
+STOPPED_RUNNING = "stopped: the worker ended before the export finished"
+STOPPED_QUEUED = "stopped: no worker started the export in time"
+
+
+def stale_jobs(*, now: dt.datetime | None = None) -> QuerySet[ExportJob]:
+    """Jobs queued or running since before the stale window (export_is_stale, as a query)."""
+    cutoff = (now or timezone.now()) - dt.timedelta(minutes=stale_minutes())
+    return ExportJob.objects.filter(
+        Q(started_at__lt=cutoff) | Q(started_at__isnull=True, created_at__lt=cutoff),
+        status__in=(ExportJob.Status.QUEUED, ExportJob.Status.RUNNING),
+    )
+
+
+def export_jobs_sweep(
+    *, owner: User | None = None, limit: int | None = None, now: dt.datetime | None = None
+) -> list[ExportJob]:
+    """Mark failed the stale jobs (of ``owner`` only, if given; at most ``limit``), under row locks, and
+    return them. Side effects: each becomes failed with finished_at and the error "stopped: ...".
+
+    A job whose row another transaction holds (its worker moving it, another sweep) is skipped, not
+    waited for; it is swept next time if still stale. Nothing stale: one SELECT, nothing written."""
+    now = now or timezone.now()
+    candidates = stale_jobs(now=now)
+    if owner is not None:
+        candidates = candidates.filter(owner=owner)
+    swept: list[ExportJob] = []
+    with transaction.atomic():
+        for job in candidates.select_for_update(skip_locked=True).order_by("pk")[:limit]:
+            if ExportJob.Status.FAILED not in ExportJob.TRANSITIONS[job.status]:
+                continue
+            job.error = STOPPED_RUNNING if job.status == ExportJob.Status.RUNNING else STOPPED_QUEUED
+            job.status = ExportJob.Status.FAILED
+            job.finished_at = now
+            job.save(update_fields=["status", "error", "finished_at"])
+            swept.append(job)
+    return swept
