@@ -9,6 +9,13 @@ queries it sends (CaptureQueriesContext), and what PostgreSQL alone takes for th
 number of runs), "PG exec" is the planning plus execution time EXPLAIN (ANALYZE, TIMING OFF) reports for
 them. The ratio is median / raw SQL. The CSV export also shows rows per second and the peak Python memory
 (tracemalloc, in a separate run). `make bench` fills the database first if it is empty.
+
+The applications list API is timed for the administrator (every application visible) and for a program
+manager of 2 of the 20 programs, with the default order and with the queue's common filters (a status, a
+program, both): the first numbered page, the deepest one (page numbers stop at core.pagination's
+COUNT_LIMIT rows), the first keyset page (`cursor=`) and the keyset page at --deep-page. If no manager
+manages exactly 2 programs, one is made for the run inside a transaction that is rolled back, so the
+database is left as it was. --explain prints EXPLAIN (ANALYZE, BUFFERS) of each list page's query.
 """
 
 from __future__ import annotations
@@ -60,14 +67,26 @@ def _parse() -> argparse.Namespace:
     parser.add_argument("--repeat", type=int, default=3, help="Timed runs per operation (default 3).")
     parser.add_argument("--deep-page", type=int, default=5000, help="The deep page to fetch (default 5000).")
     parser.add_argument("--skip-export", action="store_true", help="Leave out the CSV export of everything.")
-    parser.add_argument("--skip-dashboard", action="store_true", help="Leave out the dashboards.")
     parser.add_argument(
-        "--skip-current", action="store_true", help="Leave out the list API with the current queue selector."
+        "--export-python", action="store_true", help="Also time the CSV export through the csv module."
+    )
+    parser.add_argument("--skip-dashboard", action="store_true", help="Leave out the dashboards.")
+    parser.add_argument("--skip-current", action="store_true", help="Leave out the applications list API.")
+    parser.add_argument(
+        "--skip-manager", action="store_true", help="List API: leave out the program manager's rows."
     )
     parser.add_argument(
-        "--skip-proposed", action="store_true", help="Leave out the proposed queue selector's rows."
+        "--skip-filters", action="store_true", help="List API: leave out the rows with filters."
+    )
+    parser.add_argument(
+        "--explain", action="store_true", help="List API: print the plan of each page's query."
     )
     parser.add_argument("--skip-pdf", action="store_true", help="Leave out the quarterly PDF.")
+    parser.add_argument(
+        "--live-dashboard",
+        action="store_true",
+        help="Also time the dashboard from the live tables (tens of seconds at 1,000,000 applications).",
+    )
     return parser.parse_args()
 
 
@@ -141,11 +160,34 @@ def measure(name: str, run: Callable[[], object], repeat: int, *, raw: bool = Tr
 # ---------------------------------------------------------------- operations
 
 
-def _dashboard(filters: Any) -> Callable[[], object]:
+def _dashboard(filters: Any, *, live: bool = False) -> Callable[[], object]:
+    """The published dashboard (figures, equity tables, suppression) as pages, PDFs and the API build it:
+    from the report summaries when they cover the filters, or (live=True) from the live tables."""
     from reporting.equity import equity_report
     from reporting.figures import dashboard
+    from reporting.published import publish
 
-    return lambda: (dashboard(filters), equity_report(filters))
+    if live:
+        return lambda: (dashboard(filters), equity_report(filters))
+    return lambda: publish(filters)
+
+
+def _refresh() -> Result:
+    """One rebuild of the report summaries (reporting.refresh), which the dashboards then read."""
+    from reporting.refresh import refresh_summaries
+
+    start = time.perf_counter()
+    run = refresh_summaries()
+    result = Result(
+        "refresh report summaries (every 15 min)",
+        (time.perf_counter() - start) * 1000,
+        0,
+        None,
+        None,
+        f"run {run.pk}: {run.applications:,} applications summarised",
+    )
+    _print(result)
+    return result
 
 
 def _api(client: Any, url: str) -> Callable[[], object]:
@@ -157,110 +199,196 @@ def _api(client: Any, url: str) -> Callable[[], object]:
     return run
 
 
-@contextlib.contextmanager
-def _queue_count_as_subquery() -> Iterator[None]:
-    """The review queue with its assignment count as a correlated subquery instead of JOIN + GROUP BY:
-    the change this benchmark proposes for grants.selectors.review_queue, measured here before it is made.
-    With GROUP BY over every visible application, PostgreSQL must group them all before it can sort and
-    take a page; with a subquery it reads the page from the queue index and counts 25 times."""
-    from django.db.models import Count, IntegerField, OuterRef, Subquery
-
-    from grants import selectors
-    from grants.models import Application, ReviewAssignment
-
-    original = selectors.review_queue
-
-    def review_queue(visible: Any, params: Any, *, request: Any = None) -> Any:
-        assignments = (
-            ReviewAssignment.objects.filter(application=OuterRef("pk"))
-            .order_by()
-            .values("application")
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
-        base = (
-            visible.exclude(status=Application.Status.DRAFT)
-            .select_related("program", "credential", "funding_round", "applicant")
-            .annotate(assignment_count=Subquery(assignments, output_field=IntegerField()))
-            .order_by("priority_rank", "submitted_at", "id")
-        )
-        filterset = selectors.QueueFilter(params, queryset=base, request=request)
-        if not filterset.is_valid():
-            return filterset, Application.objects.none()
-        return filterset, filterset.qs
-
-    selectors.review_queue = review_queue  # type: ignore[assignment]
-    try:
-        yield
-    finally:
-        selectors.review_queue = original  # type: ignore[assignment]
+KEYS = ("priority_rank", "submitted_at", "id")  # the review queue's default order
 
 
-def _deep_cursor(page: int, size: int) -> str:
-    """The cursor the API would hand out after `page - 1` pages of the administrator's queue."""
+def _cursor_at(user: Any, params: str, page: int, size: int) -> tuple[str | None, int]:
+    """The cursor the API hands out after `page - 1` pages of the user's queue with these filters (or
+    of its last page, when there are fewer), and that page's number; None when there is one page."""
     import base64
 
-    from grants.models import Application
+    from django.http import QueryDict
 
-    values = (
-        Application.objects.exclude(status=Application.Status.DRAFT)
-        .order_by("priority_rank", "submitted_at", "id")
-        .values_list("priority_rank", "submitted_at", "id")[(page - 1) * size - 1]
-    )
+    from grants.permissions import applications_visible_to
+    from grants.selectors import review_queue
+
+    _filterset, rows = review_queue(applications_visible_to(user), QueryDict(params))
+    total = rows.count()  # once, untimed
+    page = max(1, min(page, -(-total // size)))
+    if page == 1:
+        return None, page
+    values = rows.values_list(*KEYS)[(page - 1) * size - 1]
     raw = json.dumps([str(value) for value in values])
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("="), page
 
 
-def _export(admin: Any, repeat: int) -> Result:
-    from reporting.exports import csv_lines, export_query, stream_rows
+def _explain(run: Callable[[], object]) -> None:
+    """The plan of each query that reads a page of applications (the one with a LIMIT)."""
+    from django.db import connection
+
+    for sql in _selects(_capture(run)):
+        if 'FROM "grants_application"' not in sql or " LIMIT " not in sql:
+            continue
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
+            print("\n".join(f"    {row[0]}" for row in cursor.fetchall()), flush=True)
+
+
+@contextlib.contextmanager
+def _manager_of_two() -> Iterator[Any]:
+    """A program manager of exactly 2 of the programs (the largest and the smallest): an existing one, or
+    one made for the run in a transaction that is rolled back afterwards."""
+    from django.contrib.auth.models import Group
+    from django.db import transaction
+    from django.db.models import Count
+
+    from accounts.models import User
+    from accounts.roles import Role
+    from programs.models import Program
+
+    existing = (
+        User.objects.filter(groups__name=Role.PROGRAM_MANAGER, is_active=True)
+        .annotate(programs=Count("managed_programs", distinct=True))
+        .filter(programs=2)
+        .order_by("pk")
+        .first()
+    )
+    if existing is not None:
+        yield existing
+        return
+    by_size = list(Program.objects.annotate(n=Count("applications")).order_by("-n", "code"))
+    with transaction.atomic():
+        manager = User.objects.create_user("bench-manager-of-two@example.invalid", full_name="Bench Manager")
+        manager.groups.add(Group.objects.get(name=Role.PROGRAM_MANAGER))
+        manager.managed_programs.add(by_size[0], by_size[-1])
+        try:
+            yield manager
+        finally:
+            transaction.set_rollback(True)
+
+
+def _list_api(args: argparse.Namespace, who: str, user: Any, program: Any) -> list[Result]:
+    """The list API for one user: default order, then a status, a program and both."""
+    from rest_framework.test import APIClient
+
+    from core.pagination import COUNT_LIMIT
+
+    client = APIClient()
+    client.force_authenticate(user)
+    size = 25
+    url = "/api/v1/applications/"
+    results = []
+    filters = [("", "")]
+    if not args.skip_filters:
+        filters += [
+            ("status=submitted", "submitted"),
+            (f"program={program.code}", program.code),
+            (f"status=submitted&program={program.code}", f"submitted, {program.code}"),
+        ]
+    for params, label in filters:
+        suffix = f", {label}" if label else ""
+        query = f"{params}&" if params else ""
+        deepest = -(-COUNT_LIMIT // size)
+        cursor, deep = _cursor_at(user, params, args.deep_page, size)
+        pages = [(f"page 1{suffix}", f"{url}?{query}page=1")]
+        if not params:
+            _cursor, last = _cursor_at(user, params, deepest, size)
+            pages.append((f"page {last:,}{suffix}", f"{url}?{query}page={last}"))
+        pages.append((f"cursor first{suffix}", f"{url}?{query}cursor="))
+        if cursor is not None:
+            pages.append((f"cursor p.{deep:,}{suffix}", f"{url}?{query}cursor={cursor}"))
+        for name, page_url in pages:
+            run = _api(client, page_url)
+            results.append(measure(f"{who}: {name}", run, args.repeat))
+            if args.explain:
+                _explain(run)
+    return results
+
+
+def _export(admin: Any, repeat: int, *, python_too: bool = False) -> list[Result]:
+    """The CSV export of every application as the streamed download and the job write it: csv_chunks
+    (PostgreSQL COPY), and with --export-python the csv module's path it replaced, for comparison."""
+    import resource
+
+    from reporting.exports import copy_statement, csv_chunks, export_query, python_csv_chunks
     from reporting.figures import ReportFilter
 
-    def run() -> int:
-        headers, query = export_query(admin, "applications", ReportFilter(), personal=True)
-        count = -1  # the header line
-        for _line in csv_lines(headers, stream_rows(query)):
-            count += 1
-        return count
+    def runner(chunks: Callable[..., Any]) -> Callable[[], tuple[int, int]]:
+        def run() -> tuple[int, int]:
+            headers, query = export_query(admin, "applications", ReportFilter(), personal=True)
+            rows = [0]
+            size = 0
+            for chunk in chunks(headers, query, progress=lambda done: rows.__setitem__(0, done)):
+                size += len(chunk)
+            return rows[0], size
 
-    statements = _capture(run)
-    samples = []
-    rows = 0
-    for _ in range(max(1, min(repeat, 3))):
-        start = time.perf_counter()
-        rows = run()
-        samples.append(time.perf_counter() - start)
-    seconds = statistics.median(samples)
-    tracemalloc.start()
-    run()
-    _current, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
+        return run
+
     _headers, query = export_query(admin, "applications", ReportFilter(), personal=True)
-    result = Result(
-        "CSV export, all applications",
-        seconds * 1000,
-        len(statements),
-        None,
-        _pg_ms([query.query.sql_with_params()]) if rows else None,
-        f"{rows:,} rows, {rows / seconds:,.0f} rows/s, peak {peak / 2**20:.0f} MB (tracemalloc)",
+    statement = copy_statement(query)
+    paths = [("CSV export, all applications (COPY)", runner(csv_chunks), statement)]
+    if python_too or statement is None:
+        paths.append(("CSV export, all applications (csv module)", runner(python_csv_chunks), None))
+    results = []
+    for name, run, copy in paths:
+        statements = _capture(run)
+        samples = []
+        rows = size = 0
+        for _ in range(max(1, min(repeat, 3))):
+            start = time.perf_counter()
+            rows, size = run()
+            samples.append(time.perf_counter() - start)
+        seconds = statistics.median(samples)
+        tracemalloc.start()
+        run()
+        _current, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        explained: list[tuple[str, Any]]
+        if copy is not None:  # what PostgreSQL takes for the SELECT inside the COPY
+            sql, params = copy
+            explained = [(sql[len("COPY (") : sql.rindex(") TO STDOUT")], params)]
+        else:
+            explained = [query.query.sql_with_params()]
+        max_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+        result = Result(
+            name,
+            seconds * 1000,
+            len(statements),
+            None,
+            _pg_ms(explained) if rows else None,
+            f"{rows:,} rows, {size / 2**20:,.0f} MB, {rows / seconds:,.0f} rows/s, "
+            f"peak {peak / 2**20:.1f} MB (tracemalloc), process max RSS so far {max_rss:.0f} MB",
+        )
+        _print(result)
+        results.append(result)
+    return results
+
+
+def _last_quarter() -> tuple[int, int]:
+    """The last finished calendar quarter: (year, quarter)."""
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    year, quarter = today.year, (today.month - 1) // 3
+    return (year - 1, 4) if quarter == 0 else (year, quarter)
+
+
+def _quarter_filter(year: int, quarter: int) -> Any:
+    import datetime as dt
+
+    from reporting.figures import ReportFilter
+
+    start = dt.date(year, 3 * quarter - 2, 1)
+    end = (dt.date(year + 1, 1, 1) if quarter == 4 else dt.date(year, 3 * quarter + 1, 1)) - dt.timedelta(
+        days=1
     )
-    _print(result)
-    return result
+    return ReportFilter(date_from=start, date_to=end)
 
 
 def _pdf(repeat: int) -> Result:
-    import datetime as dt
-
-    from django.utils import timezone
-
     from reporting.pdf import quarterly_report_pdf
 
-    today = timezone.localdate()
-    last = (today.replace(day=1) - dt.timedelta(days=1)) if today.month in (1, 4, 7, 10) else today
-    year, quarter = last.year, (last.month - 1) // 3 + 1
-    if quarter == (today.month - 1) // 3 + 1 and year == today.year:  # the last finished quarter
-        quarter -= 1
-        if quarter == 0:
-            year, quarter = year - 1, 4
+    year, quarter = _last_quarter()
     result = measure(
         f"quarterly PDF ({year} Q{quarter})",
         lambda: quarterly_report_pdf(year, quarter),
@@ -276,7 +404,7 @@ def main() -> None:
     django.setup()
     from django.conf import settings
     from django.db import connection
-    from rest_framework.test import APIClient
+    from django.db.models import Count
 
     from accounts.models import User
     from accounts.roles import Role
@@ -294,58 +422,40 @@ def main() -> None:
     program = Program.objects.order_by("code").first()
     if admin is None or program is None:
         raise SystemExit("No administrator or program in the benchmark database: regenerate it.")
-    client = APIClient()
-    client.force_authenticate(admin)
     repeat = args.repeat
-    size = 25
-    deep = min(args.deep_page, Application.objects.exclude(status=Application.Status.DRAFT).count() // size)
     print(f"{applications:,} applications; printing each operation as it is measured\n{HEADER}", flush=True)
     results: list[Result] = []
     if not args.skip_dashboard:
-        results += [
-            measure("dashboard + equity, all programs", _dashboard(ReportFilter()), repeat),
-            measure(
-                f"dashboard + equity, program {program.code}",
-                _dashboard(ReportFilter(programs=(program.pk,))),
-                repeat,
-            ),
+        from reporting.summaries import run_for
+
+        results.append(_refresh())
+        last_quarter = _last_quarter()
+        scenarios = [
+            ("all programs", ReportFilter()),
+            (f"program {program.code}", ReportFilter(programs=(program.pk,))),
+            (f"{last_quarter[0]} Q{last_quarter[1]}", _quarter_filter(*last_quarter)),
         ]
-    if not args.skip_proposed:
-        with _queue_count_as_subquery():
-            results += [
-                measure(
-                    "applications API, page 1 (proposed queue)", _api(client, "/api/v1/applications/"), repeat
-                ),
-                measure(
-                    "applications API, cursor first (proposed queue)",
-                    _api(client, "/api/v1/applications/?cursor="),
-                    repeat,
-                ),
-                measure(
-                    f"applications API, cursor p.{deep:,} (proposed queue)",
-                    _api(client, f"/api/v1/applications/?cursor={_deep_cursor(deep, size)}"),
-                    repeat,
-                ),
-            ]
+        for label, filters in scenarios:
+            assert run_for(filters) is not None, "the summaries should cover this dashboard"
+            results.append(measure(f"dashboard (summaries), {label}", _dashboard(filters), repeat))
+        if args.live_dashboard:
+            for label, filters in scenarios[:2]:
+                results.append(
+                    measure(f"dashboard (live tables), {label}", _dashboard(filters, live=True), repeat)
+                )
     if not args.skip_current:
-        results += [
-            measure("applications API, page 1", _api(client, "/api/v1/applications/"), repeat),
-            measure("applications API, cursor, first", _api(client, "/api/v1/applications/?cursor="), repeat),
-            measure(
-                f"applications API, cursor at page {deep:,}",
-                _api(client, f"/api/v1/applications/?cursor={_deep_cursor(deep, size)}"),
-                repeat,
-            ),
-            measure(
-                f"applications API, page {deep:,}", _api(client, f"/api/v1/applications/?page={deep}"), repeat
-            ),
-        ]
+        # Filters name the smallest program the user sees: the sparsest rows to find in queue order.
+        smallest = Program.objects.annotate(n=Count("applications")).order_by("n", "code")
+        results += _list_api(args, "admin", admin, smallest.first())
+        if not args.skip_manager:
+            with _manager_of_two() as manager:
+                results += _list_api(args, "manager of 2", manager, smallest.filter(managers=manager).first())
     notes = []
     if args.skip_export:
         notes.append("CSV export: skipped (--skip-export).")
     else:
         try:
-            results.append(_export(admin, repeat))
+            results += _export(admin, repeat, python_too=args.export_python)
         except ImportError as error:
             notes.append(f"CSV export: skipped, reporting.exports is not there ({error}).")
     if args.skip_pdf:

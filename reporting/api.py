@@ -143,6 +143,7 @@ class ReportSummaryView(_ReportView):
         data = {
             "filters": _filters_data(filters),
             "suppression": _suppression(published),
+            "as_of": published.as_of,
             "budget": {
                 "currency": budget.currency,
                 "currencies": list(budget.currencies),
@@ -233,6 +234,7 @@ class ReportEquityView(_ReportView):
         data = {
             "filters": _filters_data(filters),
             "suppression": _suppression(published),
+            "as_of": published.as_of,
             "dimensions": dimensions,
         }
         return Response(EquityReportSerializer(data).data)
@@ -251,6 +253,7 @@ class ReportOutcomesView(_ReportView):
         data = {
             "filters": _filters_data(filters),
             "suppression": _suppression(published),
+            "as_of": published.as_of,
             "outcomes": _outcomes(published.outcomes),
         }
         return Response(OutcomeReportSerializer(data).data)

@@ -37,7 +37,9 @@ from core.suppression import (
     suppressed_rate,
 )
 from grants.models import Outcome
+from reporting import summaries
 from reporting.figures import AWARDED, COMPLETED, DECIDED, ReportFilter
+from reporting.models import SummaryRun
 
 MEASURES: dict[str, str | Promise] = {
     "submitted": _("Applications"),
@@ -108,8 +110,13 @@ PARTS: dict[str, tuple[str, ...]] = {
 PARTITION = PARTS["submitted"]
 
 
-def _raw_counts(filters: ReportFilter, dimension: Dimension) -> dict[str, dict[str, int]]:
-    """Each group's applications split into the partition, in one grouped query."""
+def group_of(dimension: Dimension) -> Coalesce:
+    """An application's group in a breakdown; blank answers are "not reported"."""
+    return Coalesce(NullIf(dimension.field, Value("")), Value(NOT_REPORTED))
+
+
+def partition_counts() -> dict[str, Count]:
+    """The partition of applications as aggregates (shared with the summary builder, reporting.refresh)."""
     # An IN over the outcomes, evaluated once, rather than EXISTS per application (benchmarks/README.md).
     employed = Q(
         pk__in=Outcome.objects.filter(
@@ -117,17 +124,22 @@ def _raw_counts(filters: ReportFilter, dimension: Dimension) -> dict[str, dict[s
         ).values("application_id")
     )
     completed = Q(status__in=COMPLETED)
+    return {
+        "pending": Count("pk", filter=~Q(status__in=DECIDED)),
+        "rejected": Count("pk", filter=Q(status__in=DECIDED) & ~Q(status__in=AWARDED)),
+        "awarded_open": Count("pk", filter=Q(status__in=AWARDED) & ~completed),
+        "completed_other": Count("pk", filter=completed & ~employed),
+        "completed_employed": Count("pk", filter=completed & employed),
+    }
+
+
+def _raw_counts(filters: ReportFilter, dimension: Dimension) -> dict[str, dict[str, int]]:
+    """Each group's applications split into the partition, in one grouped query."""
     rows = (
         filters.applications()
-        .annotate(group=Coalesce(NullIf(dimension.field, Value("")), Value(NOT_REPORTED)))
+        .annotate(group=group_of(dimension))
         .values("group")
-        .annotate(
-            pending=Count("pk", filter=~Q(status__in=DECIDED)),
-            rejected=Count("pk", filter=Q(status__in=DECIDED) & ~Q(status__in=AWARDED)),
-            awarded_open=Count("pk", filter=Q(status__in=AWARDED) & ~completed),
-            completed_other=Count("pk", filter=completed & ~employed),
-            completed_employed=Count("pk", filter=completed & employed),
-        )
+        .annotate(**partition_counts())
         .order_by("group")
     )
     counted: list[Any] = list(rows)
@@ -182,10 +194,16 @@ def _ordered(groups: list[str], dimension: Dimension) -> list[str]:
     return known + others + ([NOT_REPORTED] if NOT_REPORTED in groups else [])
 
 
-def equity_table(filters: ReportFilter, key: str, *, threshold: int | None = None) -> EquityTable:
-    """One breakdown, suppressed: one query."""
+def equity_table(
+    filters: ReportFilter,
+    key: str,
+    *,
+    threshold: int | None = None,
+    counts: dict[str, dict[str, int]] | None = None,
+) -> EquityTable:
+    """One breakdown, suppressed: one query (none when the counts are given, from a summary run)."""
     dimension = DIMENSIONS[key]
-    raw = _raw_counts(filters, dimension)
+    raw = counts if counts is not None else _raw_counts(filters, dimension)
     groups = _ordered(list(raw), dimension)
     partition = suppress_table(
         {group: raw[group] for group in groups},
@@ -219,6 +237,13 @@ def equity_table(filters: ReportFilter, key: str, *, threshold: int | None = Non
     )
 
 
-def equity_report(filters: ReportFilter, *, threshold: int | None = None) -> list[EquityTable]:
-    """Every breakdown: one query each (six)."""
+def equity_report(
+    filters: ReportFilter, *, threshold: int | None = None, summary: SummaryRun | None = None
+) -> list[EquityTable]:
+    """Every breakdown: one query each (six) live, or one query for all from a summary run."""
+    if summary is not None:
+        counted = summaries.equity_counts(summary, filters, PARTITION)
+        return [
+            equity_table(filters, key, threshold=threshold, counts=counted.get(key, {})) for key in DIMENSIONS
+        ]
     return [equity_table(filters, key, threshold=threshold) for key in DIMENSIONS]

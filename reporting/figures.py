@@ -15,8 +15,9 @@ Definitions (also on the methodology page of the PDF reports):
 - budget burn rate: money newly awarded (commitments less releases) per 30 days over the last 90 days;
   the projected run-out date is when the remaining budget would be spent at that rate.
 - outcomes: of the awards with an answer for the 2nd (4th) quarter after completion, the share employed;
-  median annual earnings of those employed in the 2nd quarter; wage change is the 4th-quarter median less
-  the 2nd-quarter median.
+  median annual earnings of those employed in the 2nd quarter, to the nearest 100 (as earnings are
+  usually published; it also keeps the summaries' wage histograms small); wage change is the 4th-quarter
+  median less the 2nd-quarter median.
 """
 
 from __future__ import annotations
@@ -26,21 +27,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import (
-    Count,
-    DurationField,
-    ExpressionWrapper,
-    F,
-    Q,
-    QuerySet,
-    Sum,
-)
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from employers.models import Employer, Pledge, ProgressReport
 from grants.models import Application, Outcome
 from programs.models import LedgerEntry, Program, ProgramBudget
+from reporting import summaries
+from reporting.models import SummaryRun
 
 S = Application.Status
 AWARDED = tuple(Application.AWARDED)
@@ -109,10 +104,23 @@ class ReportFilter:
         )
 
 
+def ledger_flow_sums() -> dict[str, Coalesce]:
+    """Money committed and released, as aggregates over ledger entries (or their daily summaries)."""
+    kinds = {"committed": LedgerEntry.Kind.COMMITMENT, "released": LedgerEntry.Kind.RELEASE}
+    return {name: Coalesce(Sum("amount", filter=Q(kind=kind)), ZERO) for name, kind in kinds.items()}
+
+
 def _ratio(numerator: int | Decimal, denominator: int | Decimal, places: int = 3) -> Decimal | None:
     if not denominator:
         return None
     return (Decimal(numerator) / Decimal(denominator)).quantize(Decimal(1).scaleb(-places))
+
+
+def rank_of(fraction: Decimal, count: int) -> int | None:
+    """The nearest-rank position (1-based) of a fraction of `count` ordered values; None for no values."""
+    if count <= 0:
+        return None
+    return max(int((fraction * count).to_integral_value(rounding="ROUND_CEILING")), 1)
 
 
 def _median(values: QuerySet[Any], field_name: str, count: int, fraction: Decimal) -> Any:
@@ -120,10 +128,11 @@ def _median(values: QuerySet[Any], field_name: str, count: int, fraction: Decima
 
     PostgreSQL and SQLite both run it (ORDER BY ... LIMIT 1 OFFSET k); with an index on the column it reads
     only k rows of the index."""
-    if count == 0:
+    rank = rank_of(fraction, count)
+    if rank is None:
         return None
-    rank = max(int((fraction * count).to_integral_value(rounding="ROUND_CEILING")), 1)
-    return values.order_by(field_name).values_list(field_name, flat=True)[rank - 1]
+    found = list(values.order_by(field_name).values_list(field_name, flat=True)[rank - 1 : rank])
+    return found[0] if found else None
 
 
 # ---------------------------------------------------------------- the dashboard
@@ -196,11 +205,16 @@ class Dashboard:
     outcomes: Outcomes
     pledges: Pledges
     extra: dict[str, Any] = field(default_factory=dict)
+    # When the application and outcome figures come from a summary run (reporting.summaries): its time.
+    as_of: dt.datetime | None = None
 
 
-def budget_figures(filters: ReportFilter, *, today: dt.date | None = None) -> Budget:
+def budget_figures(
+    filters: ReportFilter, *, today: dt.date | None = None, summary: SummaryRun | None = None
+) -> Budget:
     """Three queries: the budgets' totals, their currencies, and the last 90 days of commitments and
-    releases. Totals in several currencies are not added up: `currency` is then empty and pages say so."""
+    releases (from the ledger, or from a summary run's daily flows). Totals in several currencies are not
+    added up: `currency` is then empty and pages say so."""
     day = today or timezone.localdate()
     programs = filters.budget_programs()
     totals = ProgramBudget.objects.filter(program__in=programs).aggregate(
@@ -209,11 +223,14 @@ def budget_figures(filters: ReportFilter, *, today: dt.date | None = None) -> Bu
         disbursed=Coalesce(Sum("disbursed"), ZERO),
         clawed_back=Coalesce(Sum("clawed_back"), ZERO),
     )
-    since = timezone.make_aware(dt.datetime.combine(day - dt.timedelta(days=BURN_WINDOW_DAYS), dt.time.min))
-    flows = LedgerEntry.objects.filter(budget__program__in=programs, created_at__gte=since).aggregate(
-        committed=Coalesce(Sum("amount", filter=Q(kind=LedgerEntry.Kind.COMMITMENT)), ZERO),
-        released=Coalesce(Sum("amount", filter=Q(kind=LedgerEntry.Kind.RELEASE)), ZERO),
-    )
+    first_day = day - dt.timedelta(days=BURN_WINDOW_DAYS)
+    if summary is not None:
+        flows = summaries.ledger_flows(summary, programs, since=first_day)
+    else:
+        since = timezone.make_aware(dt.datetime.combine(first_day, dt.time.min))
+        flows = LedgerEntry.objects.filter(budget__program__in=programs, created_at__gte=since).aggregate(
+            **ledger_flow_sums()
+        )
     currency_list = tuple(
         ProgramBudget.objects.filter(program__in=programs)
         .order_by("currency")
@@ -241,34 +258,52 @@ def budget_figures(filters: ReportFilter, *, today: dt.date | None = None) -> Bu
     )
 
 
-def _days(value: Any) -> Decimal | None:
-    if value is None:
-        return None
-    if isinstance(value, dt.timedelta):
-        seconds = Decimal(value.total_seconds())
-    else:  # SQLite hands back microseconds for a duration expression
-        seconds = Decimal(value) / Decimal(1_000_000)
-    return (seconds / Decimal(86400)).quantize(Decimal("0.1"))
-
-
-def application_figures(filters: ReportFilter) -> Applications:
-    """Three queries: counts and money by status in one, then the median and 90th percentile of the time
-    to decision."""
-    rows = filters.applications()
-    counts = dict(rows.values_list("status").annotate(n=Count("pk")).order_by().values_list("status", "n"))
-    money = rows.filter(status__in=AWARDED).aggregate(
-        paid=Coalesce(Sum("amount_paid"), ZERO), recovered=Coalesce(Sum("amount_clawed_back"), ZERO)
-    )
+def application_figures(filters: ReportFilter, summary: SummaryRun | None = None) -> Applications:
+    """Two queries: counts and money by status in one, then the median and 90th percentile of the time
+    to decision (in tenths of a day: reporting.summaries.WaitTenths) in one from a summary run, two live."""
+    if summary is not None:
+        by_status = summaries.status_counts(summary, filters)
+        counts = {status: n for status, (n, _paid, _recovered) in by_status.items()}
+        paid = sum((by_status[status][1] for status in AWARDED if status in by_status), ZERO)
+        recovered = sum((by_status[status][2] for status in AWARDED if status in by_status), ZERO)
+    else:
+        rows = filters.applications()
+        grouped = (
+            rows.values("status")
+            .annotate(
+                n=Count("pk"),
+                paid=Coalesce(Sum("amount_paid"), ZERO),
+                recovered=Coalesce(Sum("amount_clawed_back"), ZERO),
+            )
+            .order_by()
+            .values_list("status", "n", "paid", "recovered")
+        )
+        counts, paid, recovered = {}, ZERO, ZERO
+        for status, n, status_paid, status_recovered in grouped:  # one row per status
+            counts[status] = n
+            if status in AWARDED:
+                paid += status_paid
+                recovered += status_recovered
     submitted = sum(counts.values())
     awarded = sum(counts.get(status, 0) for status in AWARDED)
     rejected = counts.get(S.REJECTED, 0)
     completed = sum(counts.get(status, 0) for status in COMPLETED)
     ended = sum(counts.get(status, 0) for status in ENDED)
-    decided_rows = rows.filter(
-        status__in=DECIDED, decided_at__isnull=False, submitted_at__isnull=False
-    ).annotate(wait=ExpressionWrapper(F("decided_at") - F("submitted_at"), output_field=DurationField()))
     decided = awarded + rejected
-    net_paid = money["paid"] - money["recovered"]
+    ranks = [rank_of(Decimal("0.5"), decided), rank_of(Decimal("0.9"), decided)]
+    if summary is not None:
+        median, p90 = summaries.wait_percentiles(summary, filters, [r for r in ranks if r]) or [None, None]
+    else:
+        waits = (
+            filters.applications()
+            .filter(status__in=DECIDED, decided_at__isnull=False, submitted_at__isnull=False)
+            .annotate(tenths=summaries.WaitTenths("submitted_at", "decided_at"))
+        )
+        median, p90 = (
+            summaries.tenths_to_days(_median(waits, "tenths", decided, fraction))
+            for fraction in (Decimal("0.5"), Decimal("0.9"))
+        )
+    net_paid = paid - recovered
     return Applications(
         by_status={status: counts.get(status, 0) for status in S.values if status != S.DRAFT},
         submitted=submitted,
@@ -280,34 +315,51 @@ def application_figures(filters: ReportFilter) -> Applications:
         approval_rate=_ratio(awarded, decided),
         completion_rate=_ratio(completed, ended),
         attainment_rate=_ratio(completed, awarded),
-        amount_paid=money["paid"],
-        amount_recovered=money["recovered"],
+        amount_paid=paid,
+        amount_recovered=recovered,
         cost_per_credential=(net_paid / completed).quantize(Decimal("0.01")) if completed else None,
-        days_to_decision_median=_days(_median(decided_rows, "wait", decided, Decimal("0.5"))),
-        days_to_decision_p90=_days(_median(decided_rows, "wait", decided, Decimal("0.9"))),
+        days_to_decision_median=median,
+        days_to_decision_p90=p90,
     )
 
 
-def outcome_figures(filters: ReportFilter) -> Outcomes:
-    """Three queries: the counts by quarter, and the two median wages."""
-    applications = filters.applications().filter(status__in=COMPLETED)
-    outcomes = Outcome.objects.filter(application__in=applications.values("pk"))
+def outcome_counts() -> dict[str, Count]:
+    """The outcome counts per quarter after completion (each application once), as aggregates over
+    Outcome rows; shared with the summary builder (reporting.refresh)."""
     employed = Q(employment_status__in=Outcome.EMPLOYED)
-    counts = outcomes.aggregate(
-        answered_q2=Count("application", filter=Q(quarter_after_completion=2), distinct=True),
-        employed_q2=Count("application", filter=Q(quarter_after_completion=2) & employed, distinct=True),
-        answered_q4=Count("application", filter=Q(quarter_after_completion=4), distinct=True),
-        employed_q4=Count("application", filter=Q(quarter_after_completion=4) & employed, distinct=True),
-        wages_q2=Count("pk", filter=Q(quarter_after_completion=2) & employed & Q(annual_wage__isnull=False)),
-        wages_q4=Count("pk", filter=Q(quarter_after_completion=4) & employed & Q(annual_wage__isnull=False)),
-    )
-    wages = outcomes.filter(employed, annual_wage__isnull=False)
-    median_q2 = _median(
-        wages.filter(quarter_after_completion=2), "annual_wage", counts["wages_q2"], Decimal("0.5")
-    )
-    median_q4 = _median(
-        wages.filter(quarter_after_completion=4), "annual_wage", counts["wages_q4"], Decimal("0.5")
-    )
+    return {
+        "answered_q2": Count("application", filter=Q(quarter_after_completion=2), distinct=True),
+        "employed_q2": Count("application", filter=Q(quarter_after_completion=2) & employed, distinct=True),
+        "answered_q4": Count("application", filter=Q(quarter_after_completion=4), distinct=True),
+        "employed_q4": Count("application", filter=Q(quarter_after_completion=4) & employed, distinct=True),
+        "wages_q2": Count(
+            "pk", filter=Q(quarter_after_completion=2) & employed & Q(annual_wage__isnull=False)
+        ),
+        "wages_q4": Count(
+            "pk", filter=Q(quarter_after_completion=4) & employed & Q(annual_wage__isnull=False)
+        ),
+    }
+
+
+def outcome_figures(filters: ReportFilter, summary: SummaryRun | None = None) -> Outcomes:
+    """Three queries live (the counts by quarter, and the two median wages); two from a summary run."""
+    half = Decimal("0.5")
+    if summary is not None:
+        counts = summaries.outcome_counts(summary, filters)
+        median_q2, median_q4 = summaries.wage_medians(
+            summary, filters, rank_of(half, counts["wages_q2"]), rank_of(half, counts["wages_q4"])
+        )
+    else:
+        applications = filters.applications().filter(status__in=COMPLETED)
+        outcomes = Outcome.objects.filter(application__in=applications.values("pk"))
+        counts = outcomes.aggregate(**outcome_counts())
+        wages = outcomes.filter(employment_status__in=Outcome.EMPLOYED, annual_wage__isnull=False)
+        median_q2, median_q4 = (
+            summaries.wage_to_hundreds(
+                _median(wages.filter(quarter_after_completion=quarter), "annual_wage", counts[name], half)
+            )
+            for quarter, name in ((2, "wages_q2"), (4, "wages_q4"))
+        )
     return Outcomes(
         answered_q2=counts["answered_q2"],
         employed_q2=counts["employed_q2"],
@@ -353,15 +405,19 @@ def pledge_figures(filters: ReportFilter) -> Pledges:
     )
 
 
-def dashboard(filters: ReportFilter, *, today: dt.date | None = None) -> Dashboard:
-    """The official and program manager dashboard: at most 3 + 4 + 3 + 2 queries, whatever the data size
-    (a median of nothing needs no query)."""
+def dashboard(
+    filters: ReportFilter, *, today: dt.date | None = None, summary: SummaryRun | None = None
+) -> Dashboard:
+    """The official and program manager dashboard: at most 3 + 3 + 3 + 2 queries, whatever the data size
+    (a median of nothing needs no query). With a summary run (reporting.summaries.run_for decides), the
+    application and outcome figures are added up from its cells."""
     day = today or timezone.localdate()
     return Dashboard(
         filters=filters,
         today=day,
-        budget=budget_figures(filters, today=day),
-        applications=application_figures(filters),
-        outcomes=outcome_figures(filters),
+        budget=budget_figures(filters, today=day, summary=summary),
+        applications=application_figures(filters, summary),
+        outcomes=outcome_figures(filters, summary),
         pledges=pledge_figures(filters),
+        as_of=summary.finished_at if summary is not None else None,
     )

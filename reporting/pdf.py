@@ -3,10 +3,12 @@ summary for employers.
 
 The figures are the dashboard's: both are built by reporting.published.publish (reporting.figures and
 reporting.equity, suppressed once) from the same ReportFilter, and formatted by the dashboard's own
-``dashboard_context``, so a number reads the same on the page and on paper. The charts are the same
-core.charts SVGs, each followed by its summary and its figures as a table. Text people typed (program
-names, credential titles, employer names) is autoescaped, and core.pdf.SafeFetcher loads nothing but our
-static files, so a hostile ``<img src>`` in a name is printed as text and never fetched.
+``dashboard_context``, so a number reads the same on the page and on paper. Charts are core.charts SVGs,
+each followed by its summary and its figures as a table: the dashboard's status chart, and for equity one
+summary chart beside the per-dimension tables (the dashboard's chart per dimension is left to the page).
+Text people typed (program names, credential titles, employer names) is autoescaped, and
+core.pdf.SafeFetcher loads nothing but our static files, so a hostile ``<img src>`` in a name is printed
+as text and never fetched.
 """
 
 from __future__ import annotations
@@ -14,20 +16,22 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.charts import Chart, bar_chart
 from core.pdf import render_pdf
-from core.suppression import NOT_APPLICABLE_MARK
+from core.suppression import NOT_APPLICABLE_MARK, Cell
 from employers.models import Employer, Pledge
 from employers.selectors import pledge_progress
 from programs.models import Program
 from reporting import figures
 from reporting.equity import MEASURES, EquityTable
 from reporting.figures import ReportFilter
-from reporting.published import PublishedDashboard, approval_chart, publish
+from reporting.published import PublishedDashboard, publish
 from reporting.views_dashboard import dashboard_context
 
 QUARTERS = (1, 2, 3, 4)
@@ -61,12 +65,14 @@ def quarter_filter(year: int, quarter: int, programs: Sequence[int] = ()) -> Rep
 
 
 def equity_sections(published: PublishedDashboard) -> list[dict[str, Any]]:
+    """One table per dimension. No chart each (the dashboard draws those): on paper one summary chart,
+    `equity_summary_chart`, stands for them, as laying out a chart and its data table per dimension
+    was most of a report's rendering time."""
     sections = []
     for table in published.equity:
         sections.append(
             {
                 "table": table,
-                "chart": approval_chart(table),
                 "rows": _equity_rows(table),
                 "totals": [
                     (table.table.column_totals or {})[measure].display()
@@ -77,6 +83,38 @@ def equity_sections(published: PublishedDashboard) -> list[dict[str, Any]]:
             }
         )
     return sections
+
+
+def equity_summary_chart(published: PublishedDashboard) -> Chart:
+    """In each dimension, the group with the lowest published ratio of its approval rate to the highest
+    group's, and that ratio (the tables flag those below 0.8). Suppressed ratios are left out; a dimension
+    whose ratios are all suppressed shows the suppressed mark, one without any ratio "no data"."""
+    categories: list[str] = []
+    values: list[Decimal | Cell | None] = []
+    for table in published.equity:
+        shown = [
+            (group, ratio.value)
+            for group, ratio in table.impact.items()
+            if not ratio.suppressed and ratio.value is not None
+        ]
+        lowest = min(shown, key=lambda item: item[1], default=None)
+        dimension = str(table.dimension.label)
+        categories.append(f"{dimension}: {table.label(lowest[0])}" if lowest else dimension)
+        if lowest is not None:
+            values.append(lowest[1])
+        elif any(ratio.suppressed for ratio in table.impact.values()):
+            values.append(Cell(None, suppressed=True))
+        else:
+            values.append(None)
+    return bar_chart(
+        _("Lowest ratio to the highest approval rate in each dimension"),
+        categories,
+        values,
+        category_label=_("Dimension: group"),
+        value_label=_("Ratio to highest approval rate"),
+        formatter=str,
+        chart_id="chart-equity-lowest-ratio",
+    )
 
 
 def _equity_rows(table: EquityTable) -> list[dict[str, Any]]:
@@ -131,6 +169,7 @@ def report_context(
         "subtitle": subtitle,
         "filter_lines": _filter_lines(filters, programs),
         "equity_sections": equity_sections(published),
+        "equity_chart": equity_summary_chart(published),
         "measures": list(MEASURES.values()),
         "methodology": methodology(),
         "suppression_note": published.note,

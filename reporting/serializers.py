@@ -146,6 +146,11 @@ class ReportPledgesSerializer(serializers.Serializer):
 class SummarySerializer(serializers.Serializer):
     filters = ReportFiltersSerializer()
     suppression = ReportSuppressionSerializer()
+    as_of = serializers.DateTimeField(
+        allow_null=True,
+        help_text="When the figures were added up, for a large system read from the report summaries "
+        "(rebuilt every few minutes); null: computed now.",
+    )
     budget = ReportBudgetSerializer()
     applications = ReportApplicationsSerializer()
     outcomes = ReportOutcomesSerializer()
@@ -155,6 +160,11 @@ class SummarySerializer(serializers.Serializer):
 class OutcomeReportSerializer(serializers.Serializer):
     filters = ReportFiltersSerializer()
     suppression = ReportSuppressionSerializer()
+    as_of = serializers.DateTimeField(
+        allow_null=True,
+        help_text="When the figures were added up, for a large system read from the report summaries "
+        "(rebuilt every few minutes); null: computed now.",
+    )
     outcomes = ReportOutcomesSerializer()
 
 
@@ -188,4 +198,9 @@ class ReportEquityDimensionSerializer(serializers.Serializer):
 class EquityReportSerializer(serializers.Serializer):
     filters = ReportFiltersSerializer()
     suppression = ReportSuppressionSerializer()
+    as_of = serializers.DateTimeField(
+        allow_null=True,
+        help_text="When the figures were added up, for a large system read from the report summaries "
+        "(rebuilt every few minutes); null: computed now.",
+    )
     dimensions = ReportEquityDimensionSerializer(many=True)

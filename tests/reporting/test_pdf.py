@@ -7,6 +7,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from weasyprint import HTML
+from weasyprint.formatting_structure import boxes
 
 from accounts.roles import Role
 from core import pdf as core_pdf
@@ -14,7 +16,14 @@ from employers.models import Pledge, ProgressReport
 from grants.models import Application
 from programs.models import Program
 from reporting.figures import ReportFilter
-from reporting.pdf import methodology, program_report_pdf, quarter_dates, quarterly_report_pdf
+from reporting.pdf import (
+    equity_summary_chart,
+    methodology,
+    program_report_pdf,
+    quarter_dates,
+    quarterly_report_pdf,
+    report_context,
+)
 from reporting.published import publish
 from tests.accounts.factories import user_with_role
 from tests.employers.factories import EmployerFactory, PledgeFactory, ProgressReportFactory, representative_of
@@ -213,3 +222,62 @@ def test_pledge_summary_access(client) -> None:  # type: ignore[no-untyped-def]
         response = client.get(url)
         assert response.status_code == 200
         assert response["Content-Type"] == "application/pdf"
+
+
+def _regions(program, credential) -> None:  # type: ignore[no-untyped-def]
+    """North: 10 approved of 20 decided (50%); South: 20 of 30 (66.7%). North's ratio is 0.5 / 0.667."""
+    for region, approved, rejected in (("North", 10, 10), ("South", 20, 10)):
+        for status, count in ((S.APPROVED, approved), (S.REJECTED, rejected)):
+            for _ in range(count):
+                application_row(
+                    program=program, credential=credential, status=status, days_to_decision=3, region=region
+                )
+
+
+def test_equity_has_one_summary_chart_of_each_dimensions_lowest_ratio_and_keeps_every_table() -> None:
+    program, _manager, credential = funded_setup(budget=D("100000.00"))
+    _regions(program, credential)
+    published = publish(ReportFilter(programs=(program.pk,)))
+    chart = equity_summary_chart(published)
+    rows = dict(chart.table.rows)
+    assert rows["Region: North"] == "0.750"
+    assert len(rows) == len(published.equity)
+    text = text_of(program_report_pdf(program)).replace(" ", "")
+    assert "Lowestratiotothehighestapprovalrateineachdimension" in text
+    assert "Approvalratebyregion" not in text  # the page's chart per dimension is not printed
+    for table in published.equity:
+        assert f"Applications,decisionsandresultsby{table.dimension.label}".replace(" ", "") in text
+    assert "0.750(below0.8)" in text
+
+
+def test_a_dimension_whose_ratios_are_all_suppressed_shows_the_mark_not_a_number() -> None:
+    program, _manager, credential = funded_setup(budget=D("100000.00"))
+    for region, approved, rejected in (("East", 3, 2), ("West", 4, 1)):
+        for status, count in ((S.APPROVED, approved), (S.REJECTED, rejected)):
+            for _ in range(count):
+                application_row(
+                    program=program, credential=credential, status=status, days_to_decision=1, region=region
+                )
+    published = publish(ReportFilter(programs=(program.pk,)))
+    region = next(table for table in published.equity if table.dimension.key == "region")
+    assert {group: ratio.suppressed for group, ratio in region.impact.items()} == {"East": True, "West": True}
+    assert dict(equity_summary_chart(published).table.rows)["Region"] == "suppressed"
+
+
+def test_every_table_of_a_report_fits_the_width_of_the_page() -> None:
+    """The equity tables have nine columns; laid out automatically they ran off the paper."""
+    program, _manager, credential = funded_setup(budget=D("100000.00"))
+    _regions(program, credential)
+    context = report_context(ReportFilter(programs=(program.pk,)), title="Report", subtitle=program.code)
+    html = core_pdf.render_html(template_name="reporting/pdf/program_report.html", context=context, title="R")
+    document = HTML(
+        string=html, base_url=core_pdf.DOCUMENT_BASE_URL, url_fetcher=core_pdf.SafeFetcher()
+    ).render()
+    widths = []
+    for page in document.pages:
+        root = page._page_box
+        right = root.content_box_x() + root.width
+        tables = [box for box in root.descendants() if isinstance(box, boxes.TableBox)]
+        widths += [(box.position_x + box.border_width(), right) for box in tables]
+    assert len(widths) >= 6 + 5  # six equity tables, five tables of figures and charts
+    assert all(edge <= right + 0.5 for edge, right in widths), widths
