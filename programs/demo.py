@@ -632,6 +632,11 @@ class DemoProgram:
     open: bool = True
 
 
+# The worker programs ran two earlier rounds (about 20 and 11 months ago) before the open one, so the demo
+# shows six quarters of history (grants.demo_history fills them). Rounds of a program may not overlap.
+HISTORY_ROUNDS = (DemoRound(-610, -335), DemoRound(-335, -60), DemoRound(-60, 120))
+
+
 def _funds(keys: str, maximum: str | None = None) -> tuple[tuple[str, str | None], ...]:
     return tuple((key, maximum) for key in keys.split())
 
@@ -697,7 +702,7 @@ PROGRAMS: tuple[DemoProgram, ...] = (
             ("age_between", {"minimum": 25}),
             ("residency_region", {"regions": REGIONS}),
         ),
-        rounds=(DemoRound(-60, 120),),
+        rounds=HISTORY_ROUNDS,
         credentials=_funds(
             "google_it_support google_data_analytics google_ux google_pm aws_cloud_practitioner "
             "azure_fundamentals isc2_cc comptia_data salesforce_admin mos_excel quickbooks_user pmi_capm "
@@ -742,7 +747,7 @@ PROGRAMS: tuple[DemoProgram, ...] = (
             ("household_income_below", {"maximum": "52000.00"}),
             ("residency_region", {"regions": ["Central", "South", "Metro"]}),
         ),
-        rounds=(DemoRound(-60, 120),),
+        rounds=HISTORY_ROUNDS,
         credentials=_funds(" ".join(HEALTHCARE), "7500.00")
         + _funds(
             "cdl_class_a aws_certified_welder hvac_excellence epa_608 nccer_electrical_1 nabcep_pv_associate "

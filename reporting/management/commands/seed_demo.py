@@ -13,10 +13,13 @@ from accounts.models import User
 from employers.models import Employer, Hire, Pledge
 from grants.demo import seed_demo_applications
 from grants.demo_awards import AFTER_APPROVAL, demo_tampered_badge, seed_demo_awards
+from grants.demo_history import DEFAULT_COUNT as HISTORY_COUNT
+from grants.demo_history import seed_demo_history
 from grants.demo_matching import seed_demo_matching
 from grants.models import Application, Outcome, Payment, PaymentBatch
 from programs.demo import DEMO_PROGRAM_CODES, seed_demo_programs
 from programs.models import Credential, CredentialRequest, Program
+from reporting.refresh import refresh_summaries
 
 
 class Command(BaseCommand):
@@ -30,8 +33,17 @@ class Command(BaseCommand):
         parser.add_argument(
             "--applications", type=int, default=300, help="How many fictional applicants to create (0: none)."
         )
+        parser.add_argument(
+            "--history",
+            type=int,
+            default=HISTORY_COUNT,
+            help="How many fictional people applied in the programs' earlier rounds (0: no history; "
+            "only with applications).",
+        )
 
-    def handle(self, *args: object, password: str, force: bool, applications: int, **options: object) -> None:
+    def handle(
+        self, *args: object, password: str, force: bool, applications: int, history: int, **options: object
+    ) -> None:
         if not settings.DEBUG and not force:
             raise CommandError(
                 "seed_demo creates accounts with a known password, so it refuses to run with DEBUG off. "
@@ -49,6 +61,8 @@ class Command(BaseCommand):
             ),
         ]
         if applications > 0:
+            # History first: its ledger entries are dated in the past, before today's awards.
+            steps.append(("history", lambda: seed_demo_history(count=history)))
             steps.append(("applications", lambda: seed_demo_applications(count=applications)))
             steps.append(("awards", lambda: seed_demo_awards()))
             steps.append(("employers", lambda: seed_demo_matching()))
@@ -63,6 +77,7 @@ class Command(BaseCommand):
             for name, step in bar:
                 bar.set_postfix_str(name)
                 step()
+        refresh_summaries()  # the dashboards' summary tables, as the scheduler would rebuild them
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Sign in at /accounts/sign-in/ with:"))
         width = max(len(account.email) for account in DEMO_ACCOUNTS)
         for account in DEMO_ACCOUNTS:
