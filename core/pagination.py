@@ -22,6 +22,7 @@ from django.db import connection
 from django.db.models import F, Field, Func, Lookup, Q, QuerySet, Value
 from django.db.models.expressions import OrderBy
 from django.db.models.lookups import GreaterThan, LessThan
+from django.http import HttpRequest
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError as DrfValidationError
@@ -218,3 +219,13 @@ class KeysetPagination(BasePagination):
             after |= equal & step
             equal &= same
         return after
+
+
+def paginate(request: HttpRequest, rows: Any, per_page: int, *, bounded: bool = False) -> Page:
+    """The page of `rows` that `?page=` asks for (the first or last for a bad number), evaluated, for an
+    HTML list. `bounded` lists, which may hold millions of rows (the review queue), count at most
+    COUNT_LIMIT rows: `page.paginator.count_exact` is then False and the page says "more than"."""
+    paginator = (BoundedCountPaginator if bounded else Paginator)(rows, per_page)
+    page = paginator.get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    return page

@@ -12,7 +12,7 @@ from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, SuspiciousFileOperation, ValidationError
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db import transaction
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -29,6 +29,7 @@ from accounts.roles import Role
 from accounts.services import notices_mark_read, user_profile_update
 from core.exceptions import ApplicationError, NotAllowed
 from core.forms import add_service_errors
+from core.pagination import paginate
 from grants import selectors, services
 from grants.forms_applicant import (
     ApplicationForm,
@@ -266,9 +267,7 @@ def _attempt(
 
 
 def _paginate(request: HttpRequest, rows: Any, per_page: int) -> Page:
-    page = Paginator(rows, per_page).get_page(request.GET.get("page"))
-    page.object_list = list(page.object_list)
-    return page
+    return paginate(request, rows, per_page)
 
 
 def _posted(request: HttpRequest) -> Any:

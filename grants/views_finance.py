@@ -13,7 +13,7 @@ from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery, Sum
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -26,6 +26,7 @@ from accounts.models import User
 from accounts.permissions import get_visible_or_404, predicate_view_check
 from core.exceptions import ApplicationError, NotAllowed
 from core.forms import add_service_errors
+from core.pagination import paginate
 from grants import services_payments
 from grants.forms_finance import (
     QUEUE_CHOICES,
@@ -90,9 +91,7 @@ def _user(request: HttpRequest) -> User:
 
 
 def _paginate(request: HttpRequest, rows: Any, per_page: int) -> Page:
-    page = Paginator(rows, per_page).get_page(request.GET.get("page"))
-    page.object_list = list(page.object_list)
-    return page
+    return paginate(request, rows, per_page)
 
 
 def _call(request: HttpRequest, service: Any, /, **kwargs: Any) -> tuple[bool, Any]:

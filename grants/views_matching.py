@@ -12,7 +12,7 @@ from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -25,6 +25,7 @@ from accounts.permissions import get_visible_or_404, has_any_role, require
 from accounts.roles import Role
 from core.exceptions import ApplicationError, NotAllowed
 from core.forms import add_service_errors
+from core.pagination import paginate
 from employers.models import CandidateInvitation, Hire, JobRole, Representative
 from employers.permissions import hires_visible_to, job_roles_visible_to
 from grants.forms_matching import NO_SUCH_CANDIDATE, HireForm, InviteForm
@@ -51,9 +52,7 @@ def _user(request: HttpRequest) -> User:
 
 
 def _paginate(request: HttpRequest, rows: Any, per_page: int) -> Page:
-    page = Paginator(rows, per_page).get_page(request.GET.get("page"))
-    page.object_list = list(page.object_list)
-    return page
+    return paginate(request, rows, per_page)
 
 
 def _wage_range(role: JobRole) -> str:

@@ -12,7 +12,7 @@ from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.functional import Promise
@@ -33,6 +33,7 @@ from accounts.roles import Role
 from core.demographics import INCOME_BAND_CHOICES
 from core.exceptions import ApplicationError, NotAllowed
 from core.forms import add_service_errors
+from core.pagination import paginate
 from grants import services
 from grants.forms_staff import (
     ApproveForm,
@@ -138,9 +139,7 @@ def _attempt(form: Any, service: Callable[..., Any], /, **kwargs: Any) -> tuple[
 
 
 def _paginate(request: HttpRequest, rows: Any, per_page: int) -> Page:
-    page = Paginator(rows, per_page).get_page(request.GET.get("page"))
-    page.object_list = list(page.object_list)
-    return page
+    return paginate(request, rows, per_page, bounded=True)
 
 
 def _user(request: HttpRequest) -> User:

@@ -365,6 +365,25 @@ def test_queue_query_count_does_not_grow_with_rows(client) -> None:
     assert _queue_queries(client) == small_manager
 
 
+def test_a_queue_of_millions_counts_no_further_than_its_limit(client, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The queue page counts at most BoundedCountPaginator.count_limit rows (2,000; 3 here) and says so."""
+    from core.pagination import BoundedCountPaginator
+
+    monkeypatch.setattr(BoundedCountPaginator, "count_limit", 3)
+    program, manager, credential = funded_setup()
+    applications = [submitted_application(program=program, credential=credential) for _ in range(5)]
+    client.force_login(manager)
+    body = client.get(reverse("grants:queue")).content.decode()
+    assert "More than 3 applications" in body
+    assert "Page" not in body or "of the first" in body
+    assert sum(application.reference in body for application in applications) == 3
+    monkeypatch.setattr(BoundedCountPaginator, "count_limit", 5)
+    body = client.get(reverse("grants:queue")).content.decode()
+    assert "5 applications" in body
+    assert "More than" not in body
+    assert all(application.reference in body for application in applications)
+
+
 def _detail_queries(client, application: Application) -> int:  # type: ignore[no-untyped-def]
     with CaptureQueriesContext(connection) as captured:
         response = client.get(_detail(application))
