@@ -12,7 +12,6 @@ from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, SuspiciousFileOperation, ValidationError
-from django.core.paginator import Page
 from django.db import transaction
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -264,10 +263,6 @@ def _attempt(
     except ApplicationError as error:
         form.add_error(None, error.message)
     return False, None
-
-
-def _paginate(request: HttpRequest, rows: Any, per_page: int) -> Page:
-    return paginate(request, rows, per_page)
 
 
 def _posted(request: HttpRequest) -> Any:
@@ -630,7 +625,7 @@ def application_respond(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def my_applications(request: HttpRequest) -> HttpResponse:
     require(has_any_role(request.user, (Role.WORKER, Role.EMPLOYER_REPRESENTATIVE)))
-    page = _paginate(request, selectors.applications_for_applicant(request.user), APPLICATIONS_PER_PAGE)
+    page = paginate(request, selectors.applications_for_applicant(request.user), APPLICATIONS_PER_PAGE)
     for application in page.object_list:
         _with_guide(application)
         application.list_next_step = LIST_NEXT_STEP[application.status]
@@ -740,7 +735,7 @@ def letter_download(request: HttpRequest, pk: int) -> FileResponse:
 
 @require_safe
 def notices(request: HttpRequest) -> HttpResponse:
-    page = _paginate(
+    page = paginate(
         request, Notice.objects.filter(user=_user(request)).order_by("-created_at", "-id"), NOTICES_PER_PAGE
     )
     unread = Notice.objects.filter(user=_user(request), read_at__isnull=True).count()

@@ -13,7 +13,6 @@ from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Page
 from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery, Sum
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -88,10 +87,6 @@ RESULT_SESSION_KEY = "finance:batch-result:%s"
 
 def _user(request: HttpRequest) -> User:
     return cast(User, request.user)
-
-
-def _paginate(request: HttpRequest, rows: Any, per_page: int) -> Page:
-    return paginate(request, rows, per_page)
 
 
 def _call(request: HttpRequest, service: Any, /, **kwargs: Any) -> tuple[bool, Any]:
@@ -194,7 +189,7 @@ def finance_home(request: HttpRequest) -> HttpResponse:
     }
     counts = {key: rows.count() for key, rows in queues.items()}
     # A filter that cannot be read is the caller's mistake: say so, show no rows.
-    page = _paginate(request, queues[queue].none() if form.errors else queues[queue], ROWS_PER_PAGE)
+    page = paginate(request, queues[queue].none() if form.errors else queues[queue], ROWS_PER_PAGE)
     for row in page.object_list:
         if queue == QUEUE_TO_APPROVE:
             row.amount_display = money(row.amount_awarded, row.program.currency)
@@ -319,7 +314,7 @@ def payment_list(request: HttpRequest) -> HttpResponse:
         rows = rows.filter(application__program=filters["program"])
     if "currency" in filters:
         rows = rows.filter(currency=filters["currency"])
-    page = _paginate(request, rows.none() if form.errors else rows, ROWS_PER_PAGE)
+    page = paginate(request, rows.none() if form.errors else rows, ROWS_PER_PAGE)
     for payment in page.object_list:
         _decorate_payment(payment)
     return render(
@@ -397,7 +392,7 @@ def batch_list(request: HttpRequest) -> HttpResponse:
         rows = rows.filter(status=filters["status"])
     if "currency" in filters:
         rows = rows.filter(currency=filters["currency"])
-    page = _paginate(request, rows.none() if form.errors else rows, ROWS_PER_PAGE)
+    page = paginate(request, rows.none() if form.errors else rows, ROWS_PER_PAGE)
     for batch in page.object_list:
         _decorate_batch(batch)
     return render(
@@ -472,7 +467,7 @@ def _batch_for(pk: int) -> PaymentBatch:
 def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _batch_for(pk)
     _decorate_batch(batch)
-    page = _paginate(
+    page = paginate(
         request,
         batch.payments.select_related("application__program").order_by("reference"),
         BATCH_ROWS_PER_PAGE,

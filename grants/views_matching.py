@@ -12,7 +12,6 @@ from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Page
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -51,10 +50,6 @@ def _user(request: HttpRequest) -> User:
     return cast(User, request.user)
 
 
-def _paginate(request: HttpRequest, rows: Any, per_page: int) -> Page:
-    return paginate(request, rows, per_page)
-
-
 def _wage_range(role: JobRole) -> str:
     return f"{money(role.wage_min, 'USD')} – {money(role.wage_max, 'USD')}"
 
@@ -70,7 +65,7 @@ def my_matches(request: HttpRequest) -> HttpResponse:
     has_verified = Application.objects.filter(applicant=worker, status__in=VERIFIED_COMPLETION).exists()
     page = None
     if opted_in and has_verified:
-        page = _paginate(request, roles_for_worker(worker), ROLES_PER_PAGE)
+        page = paginate(request, roles_for_worker(worker), ROLES_PER_PAGE)
         for role in page.object_list:
             role.wage_display = _wage_range(role)
     return render(
@@ -106,7 +101,7 @@ def _candidates_page(
             {"role": role, "reason": decision.reason},
             status=403,
         )
-    page = _paginate(request, candidates_for_role(role), CANDIDATES_PER_PAGE)
+    page = paginate(request, candidates_for_role(role), CANDIDATES_PER_PAGE)
     worker_ids = [worker.pk for worker in page.object_list]
     invited = dict(
         CandidateInvitation.objects.filter(job_role=role, worker_id__in=worker_ids).values_list(
@@ -247,7 +242,7 @@ def _hires(request: HttpRequest) -> QuerySet[Hire]:
 @require_safe
 def hire_list(request: HttpRequest) -> HttpResponse:
     require(has_any_role(request.user, HIRE_LIST_ROLES))
-    page = _paginate(request, _hires(request), HIRES_PER_PAGE)
+    page = paginate(request, _hires(request), HIRES_PER_PAGE)
     for hire in page.object_list:
         hire.wage_display = money(hire.annual_wage, "USD")
     return render(request, "grants/matching/hires.html", {"page": page})

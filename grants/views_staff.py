@@ -12,7 +12,6 @@ from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Page
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.functional import Promise
@@ -138,10 +137,6 @@ def _attempt(form: Any, service: Callable[..., Any], /, **kwargs: Any) -> tuple[
     return False, None
 
 
-def _paginate(request: HttpRequest, rows: Any, per_page: int) -> Page:
-    return paginate(request, rows, per_page, bounded=True)
-
-
 def _user(request: HttpRequest) -> User:
     """The signed-in caller: every page here sits behind the sign-in middleware."""
     return cast(User, request.user)
@@ -181,7 +176,7 @@ def _criteria(program: Program) -> list[Any]:
 @require_safe
 def queue(request: HttpRequest) -> HttpResponse:
     filterset, rows = review_queue(applications_visible_to(_user(request)), request.GET, request=request)
-    page = _paginate(request, rows, QUEUE_PER_PAGE)
+    page = paginate(request, rows, QUEUE_PER_PAGE, bounded=True)
     for row in page.object_list:
         row.status_tag = STATUS_TAGS.get(row.status, "tag--grey")
         row.amount_display = money(row.amount_requested, row.program.currency)

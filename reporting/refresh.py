@@ -67,16 +67,21 @@ def _column(model: type[Model], name: str) -> str:
     return str(field.column)
 
 
-def _insert(run: SummaryRun, model: type[Model], rows: QuerySet[Any], columns: dict[str, str]) -> None:
-    """INSERT INTO model's table (run, cell, columns...) SELECT ... FROM (the grouped queryset)."""
+CELL_COLUMNS = {"program": "c_program", "funding_round": "c_round", "quarter": "c_quarter"}
+
+
+def _insert(
+    run: SummaryRun,
+    model: type[Model],
+    rows: QuerySet[Any],
+    columns: dict[str, str],
+    *,
+    cell: dict[str, str] = CELL_COLUMNS,
+) -> None:
+    """INSERT INTO model's table (run, cell, columns...) SELECT ... FROM (the grouped queryset); `columns`
+    (and `cell`) map the model's fields to the queryset's aliases."""
     quote = connection.ops.quote_name
-    fields = {
-        "run": "",
-        "program": "c_program",
-        "funding_round": "c_round",
-        "quarter": "c_quarter",
-        **columns,
-    }
+    fields = {"run": "", **cell, **columns}
     target = ", ".join(quote(_column(model, name)) for name in fields)
     source = ", ".join(["%s", *(f"s.{quote(alias)}" for alias in list(fields.values())[1:])])
     sql, params = rows.order_by().query.sql_with_params()
@@ -170,21 +175,13 @@ def _equity(run: SummaryRun) -> None:
 
 def _ledger_flows(run: SummaryRun) -> None:
     """Commitments and releases per program and (local) day, for the burn rate."""
-    quote = connection.ops.quote_name
     rows = (
         LedgerEntry.objects.filter(kind__in=(LedgerEntry.Kind.COMMITMENT, LedgerEntry.Kind.RELEASE))
         .values(c_program=F("budget__program_id"), c_day=TruncDate("created_at"), c_kind=F("kind"))
         .annotate(c_amount=Coalesce(Sum("amount"), ZERO))
-        .order_by()
     )
-    sql, params = rows.query.sql_with_params()
-    columns = ", ".join(quote(name) for name in ("run_id", "program_id", "day", "kind", "amount"))
-    table = quote(LedgerFlowSummary._meta.db_table)
-    # Only quoted names and Django's own compiled SQL are put together; values are parameters.
-    values = "%s, s.c_program, s.c_day, s.c_kind, s.c_amount"
-    statement = f"INSERT INTO {table} ({columns}) SELECT {values} FROM ({sql}) s"  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(statement, [run.pk, *params])
+    columns = {"day": "c_day", "kind": "c_kind", "amount": "c_amount"}
+    _insert(run, LedgerFlowSummary, rows, columns, cell={"program": "c_program"})
 
 
 STEPS: tuple[tuple[str, Callable[[SummaryRun], None]], ...] = (
