@@ -3,6 +3,9 @@ transition table and the caller's permission, changes the status, writes an Appl
 schedules mail, notices and letters after commit.
 
 Lock order: application, then program, then the program's budget (the ledger services take the last).
+Writers of different applications do not wait for each other: each locks its own application row, and
+holds its program, credential and round only in key-share mode (see `_lock`); an approval takes the
+budget before it counts awards (see `application_approve`).
 """
 
 import dataclasses
@@ -14,7 +17,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Avg
 from django.urls import reverse
 from django.utils import timezone
@@ -63,11 +66,11 @@ from grants.selectors import (
     rule_profile,
     worker_profile_for,
 )
-from programs.models import Credential, FundingRound, Program, ProgramCredential
+from programs.models import CapRule, Credential, FundingRound, Program, ProgramCredential
 from programs.permissions import can_manage_program
-from programs.rules import maximum_award
+from programs.rules import Usage, maximum_award
 from programs.selectors import open_round, program_eligibility
-from programs.services import BUDGET_EXHAUSTED, budget_commit
+from programs.services import BUDGET_EXHAUSTED, budget_commit, budget_lock
 
 S = Application.Status
 VISIBLE_TO_APPLICANT = ApplicationEvent.Visibility.APPLICANT
@@ -80,21 +83,49 @@ def _require(decision: Decision) -> None:
 
 
 def _lock(application: Application) -> Application:
-    """The application, locked with its program, credential and round; the applicant and the person who
-    filed it come in the same query, unlocked, for the notices and the API's answer.
+    """The application, locked (FOR NO KEY UPDATE) until the transaction ends, with its program, credential
+    and round held in key-share mode; the applicant and the person who filed it come in the same query,
+    unlocked, for the notices and the API's answer.
 
-    FOR NO KEY UPDATE, not FOR UPDATE: it excludes every other writer of these rows just the same (other
-    application services, program and catalog changes), but not the key-share locks with which PostgreSQL
-    checks foreign keys when another transaction inserts a row that refers to them. With FOR UPDATE, a new
-    draft's commit (checking its program, round and credential) waited for every application of the same
-    program being written, and could deadlock with one (seen under load: docs/quality.md)."""
-    return (
-        Application.objects.select_for_update(
-            of=("self", "program", "credential", "funding_round"), no_key=True
-        )
+    What each lock excludes:
+    - The application row: every other write to this application (each service takes this lock first),
+      so a status moves through the transition table one step at a time. NO KEY UPDATE rather than
+      UPDATE: rows that refer to the application (events, documents) are inserted by others without
+      waiting.
+    - Program, credential and round, FOR KEY SHARE: a change to their configuration (programs.services
+      locks the program FOR UPDATE to change its status, rules or rounds) waits until this write commits,
+      and this write waits for such a change, so an application is never judged by rules half-changed.
+      Key share does not conflict with itself, so writes to *different* applications of one program run
+      side by side. (Until 2026-11 these rows were locked FOR NO KEY UPDATE, which queued every write of a
+      program behind the one before it: under load that, not the CPU, was the ceiling; docs/quality.md.)
+    - What needs one program's writes in a line (caps per person and per employer, the round's share
+      of the budget) is serialised by the budget lock, which an approval takes before counting awards.
+      Funding one credential twice for one person is refused by a unique constraint in the database."""
+    locked = (
+        Application.objects.select_for_update(of=("self",), no_key=True)
         .select_related("program", "credential", "funding_round", "applicant", "filed_by")
         .get(pk=application.pk)
     )
+    _share_rules(locked)
+    return locked
+
+
+def _share_rules(application: Application) -> None:
+    """Hold the application's program, credential and round FOR KEY SHARE (PostgreSQL; SQLite serialises
+    whole write transactions anyway). One statement, one round trip."""
+    if connection.vendor != "postgresql":
+        return
+    tables = [
+        (Program._meta.db_table, application.program_id),
+        (Credential._meta.db_table, application.credential_id),
+        (FundingRound._meta.db_table, application.funding_round_id),
+    ]
+    columns = ", ".join(
+        f"(SELECT 1 FROM {connection.ops.quote_name(table)} WHERE id = %s FOR KEY SHARE)"  # noqa: S608 - model tables
+        for table, _pk in tables
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {columns}", [pk for _table, pk in tables])
 
 
 def _move(
@@ -211,7 +242,7 @@ def demographics_save(
 
 
 def _check_can_fund(program: Program, credential: Credential) -> ProgramCredential:
-    link = ProgramCredential.objects.filter(program=program, credential=credential).first()
+    link = ProgramCredential.objects.filter(program=program, credential=credential).order_by("pk").first()
     if link is None:
         raise ValidationError(
             {"credential": _("This program does not fund that credential. Choose one from its list.")}
@@ -311,9 +342,15 @@ def assess(application: Application, *, profile: WorkerProfile | None = None) ->
             facts, employer_size_class=employer.size_class, employer_sector=employer.naics_code
         )
     eligibility = program_eligibility(program, facts, credential)
-    link = ProgramCredential.objects.filter(program=program, credential=credential).first()
-    usage = cap_usage(applicant=application.applicant, program=program, excluding=application)
-    if employer is not None:
+    link = ProgramCredential.objects.filter(program=program, credential=credential).order_by("pk").first()
+    cap_rules = [(cap.scope, cap.amount) for cap in program.cap_rules.order_by("scope", "amount")]
+    scopes = {scope for scope, _amount in cap_rules}
+    # What the applicant (and employer) already hold counts only against caps of those scopes: a program
+    # without them needs no sums.
+    usage = Usage()
+    if scopes & {CapRule.Scope.PER_PERSON_YEAR, CapRule.Scope.PER_PERSON_LIFETIME}:
+        usage = cap_usage(applicant=application.applicant, program=program, excluding=application)
+    if employer is not None and scopes & {CapRule.Scope.PER_EMPLOYER_ROUND, CapRule.Scope.PER_EMPLOYER_YEAR}:
         usage = employer_cap_usage(
             usage=usage,
             employer=employer,
@@ -324,7 +361,7 @@ def assess(application: Application, *, profile: WorkerProfile | None = None) ->
     caps = maximum_award(
         cost=credential.cost,
         co_payment_percent=program.co_payment_percent,
-        caps=[(cap.scope, cap.amount) for cap in program.cap_rules.all()],
+        caps=cap_rules,
         usage=usage,
         credential_maximum=link.maximum_amount if link else None,
         employer_applies=employer is not None,
@@ -698,6 +735,9 @@ def application_approve(
     )
     if value > locked.amount_requested:
         raise ValidationError({"amount": _("The award cannot be more than the amount requested.")})
+    # The budget first: from here until the commit no other award of this program is being made, so the
+    # caps below count every award that can compete with this one (budget_commit takes it again: a no-op).
+    budget_lock(locked.program)
     if double_funding_exists(
         applicant=locked.applicant, credential_id=locked.credential_id, excluding=locked
     ):

@@ -166,14 +166,16 @@ def program_detail(visible: QuerySet[Program], *, code: str) -> Program:
 def open_round(program: Program, *, at: Any = None) -> FundingRound | None:
     """The round accepting applications now, if any."""
     moment = at or timezone.now()
-    return program.rounds.filter(opens_at__lte=moment, closes_at__gt=moment).first()
+    return (
+        program.rounds.filter(opens_at__lte=moment, closes_at__gt=moment).order_by("opens_at", "pk").first()
+    )
 
 
 def program_eligibility(
     program: Program, profile: Profile, credential: Credential | None = None, *, today: date | None = None
 ) -> EligibilityResult:
     """Evaluate a program's stored rules for a profile (one query for the rules)."""
-    rules = [(rule.kind, rule.parameters) for rule in program.eligibility_rules.all()]
+    rules = [(rule.kind, rule.parameters) for rule in program.eligibility_rules.order_by("pk")]
     facts = (
         CredentialFacts(
             hours=credential.hours, duration_weeks=credential.duration_weeks, cost=credential.cost

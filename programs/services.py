@@ -579,6 +579,16 @@ def _subject_fields(subject: models.Model | None) -> dict[str, Any]:
     return {"subject_type": ContentType.objects.get_for_model(subject), "subject_id": str(subject.pk)}
 
 
+def budget_lock(program: Program) -> ProgramBudget:
+    """The program's budget row, locked until the transaction ends (FOR UPDATE).
+
+    Every movement of the program's money takes it, so whoever holds it sees every award of the program
+    that has committed and none that is still being decided: a service that must count a program's awards
+    before it makes one (caps per person or employer, the round's share) takes it first. Lock order:
+    application, then budget."""
+    return ProgramBudget.objects.select_for_update().get(program_id=program.pk)
+
+
 def _record(
     *,
     program: Program,
@@ -597,7 +607,7 @@ def _record(
         raise ValidationError({"idempotency_key": _("Give an idempotency key of 1 to 120 characters.")})
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the money moves; the reason stays on the ledger.")})
-    budget = ProgramBudget.objects.select_for_update().get(program_id=program.pk)
+    budget = budget_lock(program)
     existing = LedgerEntry.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
         if (existing.budget_id, existing.kind, existing.amount) != (budget.pk, kind, amount):

@@ -23,6 +23,7 @@ from tests.grants.factories import (
     submitted_application,
     worker_with_profile,
 )
+from tests.programs.factories import CredentialFactory, ProgramCredentialFactory
 
 pytestmark = pytest.mark.django_db
 S = Application.Status
@@ -79,6 +80,31 @@ def test_draft_then_submit_snapshots_what_was_checked(django_capture_on_commit_c
     assert application.submitted_at is not None
     assert Notice.objects.filter(user=worker, subject__contains=application.reference).exists()
     assert mail.outbox[-1].to == [worker.email]
+
+
+@pytest.mark.parametrize("scope", ["per_person_lifetime", "per_person_year"])
+def test_a_cap_per_person_counts_the_awards_they_already_hold_in_the_program(scope: str) -> None:
+    program, manager, credential = funded_setup(cost=Decimal("1000.00"))
+    other = CredentialFactory(cost=Decimal("1000.00"))
+    ProgramCredentialFactory(program=program, credential=other)
+    cap_rule_add(actor=manager, program=program, scope=scope, amount="1500.00")
+    worker = worker_with_profile()
+    first = draft_application(worker=worker, program=program, credential=credential, amount="1000.00")
+    assert services.assess(first)["caps"].maximum == Decimal("1000.00")  # the cost binds: nothing held yet
+    services.application_submit(actor=worker, application=first)
+    services.application_approve(
+        actor=manager, application=services.application_begin_review(actor=manager, application=first)
+    )
+    second = draft_application(worker=worker, program=program, credential=other, amount="1000.00")
+    caps = services.assess(second)["caps"]
+    assert caps.maximum == Decimal("500.00")
+    assert "of which 1,000.00 is already used" in caps.explanation
+    with pytest.raises(ValidationError, match="500.00"):
+        services.application_submit(actor=worker, application=second)
+    # Someone else holds nothing yet.
+    assert services.assess(draft_application(program=program, credential=other))["caps"].maximum == Decimal(
+        "1000.00"
+    )
 
 
 def test_ineligible_or_over_cap_submissions_are_refused_with_reasons_and_change_nothing() -> None:
