@@ -12,15 +12,17 @@ from core.health import health
 swagger_ui = SpectacularSwaggerSplitView.as_view(url_name="api-schema")
 api_docs = csp_update({"style-src": [UNSAFE_INLINE]})(swagger_ui)
 
+# The API first: Django tries patterns in order, and the pages' includes (mounted at the root) hold
+# hundreds of patterns that an API request would otherwise try one by one before reaching its own.
 urlpatterns = [
+    path("api/v1/", include("config.api_urls")),
+    path("health/", health, name="health"),
     path("", include("reporting.urls")),
     path("accounts/", include("accounts.urls")),
     path("", include("programs.urls")),
     path("", include("employers.urls")),
     path("", include("grants.urls")),
     path("admin/", admin.site.urls),
-    path("health/", health, name="health"),
-    path("api/v1/", include("config.api_urls")),
     # The schema and its documentation are public: they describe the API and hold no records.
     path("api/schema/", login_not_required(SpectacularAPIView.as_view()), name="api-schema"),
     path("api/docs/", login_not_required(api_docs), name="api-docs"),
