@@ -51,8 +51,9 @@ NAV_ITEMS: tuple[NavItem, ...] = (
 
 
 def navigation_for(request: HttpRequest) -> list[dict[str, Any]]:
-    user = request.user
-    if not user.is_authenticated:
+    # No user when a request is refused before authentication runs (a bad Host header: the 400 page).
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
         return []
     items = []
     for item in NAV_ITEMS:
