@@ -165,6 +165,7 @@ class ApplicationViewSet(AwardActionsMixin, JsonViewSet):
 
     serializer_class = ApplicationSerializer
     pagination_class = ApplicationPagination
+    answer_inside_the_write = False  # each write answers from its service's objects (_write_and_answer)
     filterset_class = selectors.QueueFilter
     queryset = Application.objects.none()
     lookup_value_regex = ID_REGEX
@@ -207,13 +208,19 @@ class ApplicationViewSet(AwardActionsMixin, JsonViewSet):
         context = {**self.get_serializer_context(), "assignments": {application.pk: None}}
         return ApplicationSerializer(application, context=context).data
 
-    def _write_as_manager(self, write: Any, application_of: Any) -> dict[str, Any]:
-        """Run a program manager's write (the caller passed can_decide) and build the staff answer in the
-        same transaction, from the service's object plus its reviewers (one query): the answer never
-        needs the database after the commit, and a failure before it undoes the write."""
+    def _write_and_answer(
+        self, write: Any, application_of: Any = None, *, as_staff: bool = False
+    ) -> dict[str, Any]:
+        """Run a write (the caller checked who may make it) and build the answer as `_present` would,
+        from the service's object (`application_of` finds the application in what the service returned)
+        plus its reviewers, read in the same transaction: the answer never needs the database after the
+        commit, so a connection lost just after a committed write cannot turn its success into a 500,
+        and a failure before the commit undoes the write. `as_staff`: the caller passed `can_decide`, so
+        they see the staff view (saves asking again)."""
         user = self.request.user
         with transaction.atomic():
-            application = application_of(write())
+            result = write()
+            application = application_of(result) if application_of else result
             prefetch_related_objects(
                 [application],
                 Prefetch("assignments", queryset=ReviewAssignment.objects.select_related("reviewer")),
@@ -222,7 +229,9 @@ class ApplicationViewSet(AwardActionsMixin, JsonViewSet):
             return self._answer_applicant(application)
         assignment = next((a for a in application.assignments.all() if a.reviewer_id == user.pk), None)
         context = {**self.get_serializer_context(), "assignments": {application.pk: assignment}}
-        return ApplicationStaffSerializer(application, context=context).data
+        if as_staff or is_staff_viewer(user, application):
+            return ApplicationStaffSerializer(application, context=context).data
+        return ApplicationMinimalSerializer(application, context=context).data
 
     # ------------------------------------------------------------ read
 
@@ -297,8 +306,10 @@ class ApplicationViewSet(AwardActionsMixin, JsonViewSet):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         if "employer" in data:
-            application = employer_application_create(actor=_actor(request), **data)
-            return Response(self._present(application.pk), status=status.HTTP_201_CREATED)
+            with transaction.atomic():  # the answer is read before the commit, never after it
+                application = employer_application_create(actor=_actor(request), **data)
+                answer = self._present(application.pk)
+            return Response(answer, status=status.HTTP_201_CREATED)
         application = services.application_create(actor=_actor(request), **data)
         return Response(self._answer_applicant(application), status=status.HTTP_201_CREATED)
 
@@ -418,11 +429,12 @@ class ApplicationViewSet(AwardActionsMixin, JsonViewSet):
         serializer = AssignSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         return Response(
-            self._write_as_manager(
+            self._write_and_answer(
                 lambda: services.application_assign(
                     actor=_actor(request), application=application, **serializer.validated_data
                 ),
                 lambda assignment: assignment.application,
+                as_staff=True,
             )
         )
 
@@ -446,13 +458,17 @@ class ApplicationViewSet(AwardActionsMixin, JsonViewSet):
             raise NotAllowed(_("This application is not assigned to you."))
         serializer = ConflictSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        assignment = services.conflict_declare(
-            actor=_actor(request), application=application, **serializer.validated_data
-        )
-        if assignment.conflict == ReviewAssignment.Conflict.DECLARED:
-            context = {"assignments": {application.pk: assignment}}
-            return Response(ApplicationMinimalSerializer(application, context=context).data)
-        return Response(self._present(application.pk))
+        answer: dict[str, Any]
+        with transaction.atomic():  # the answer is read before the commit, never after it
+            assignment = services.conflict_declare(
+                actor=_actor(request), application=application, **serializer.validated_data
+            )
+            if assignment.conflict == ReviewAssignment.Conflict.DECLARED:
+                context = {"assignments": {application.pk: assignment}}
+                answer = ApplicationMinimalSerializer(application, context=context).data
+            else:
+                answer = self._present(application.pk)
+        return Response(answer)
 
     @extend_schema(
         methods=["GET"],
@@ -503,11 +519,12 @@ class ApplicationViewSet(AwardActionsMixin, JsonViewSet):
         serializer = RequestInfoSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         return Response(
-            self._write_as_manager(
+            self._write_and_answer(
                 lambda: services.application_request_info(
                     actor=_actor(request), application=application, **serializer.validated_data
                 ),
                 lambda information_request: information_request.application,
+                as_staff=True,
             )
         )
 
@@ -525,11 +542,12 @@ class ApplicationViewSet(AwardActionsMixin, JsonViewSet):
         serializer = ApproveSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         return Response(
-            self._write_as_manager(
+            self._write_and_answer(
                 lambda: services.application_approve(
                     actor=_actor(request), application=application, **serializer.validated_data
                 ),
                 lambda approved: approved,
+                as_staff=True,
             )
         )
 
@@ -545,11 +563,12 @@ class ApplicationViewSet(AwardActionsMixin, JsonViewSet):
         serializer = RejectSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         return Response(
-            self._write_as_manager(
+            self._write_and_answer(
                 lambda: services.application_reject(
                     actor=_actor(request), application=application, **serializer.validated_data
                 ),
                 lambda rejected: rejected,
+                as_staff=True,
             )
         )
 

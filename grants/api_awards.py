@@ -93,10 +93,11 @@ def _require_role(user: AnyUser, decision: Decision) -> None:
 
 class AwardActionsMixin:
     """Actions on an award, mixed into grants.api.ApplicationViewSet (which provides `_visible` and
-    `_present`): enrol, claim completion, verify or reject the open claim, cancel."""
+    `_write_and_answer`): enrol, claim completion, verify or reject the open claim, cancel. Each answers
+    from the service's own objects, never by reading the application again after the commit."""
 
     _visible: Any
-    _present: Any
+    _write_and_answer: Any
 
     @extend_schema(
         summary="Confirm enrolment with the provider",
@@ -111,10 +112,13 @@ class AwardActionsMixin:
         _applicant_side_only(request.user, application)
         serializer = EnrolSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services_awards.award_enrol(
-            actor=_actor(request), application=application, **serializer.validated_data
+        return Response(
+            self._write_and_answer(
+                lambda: services_awards.award_enrol(
+                    actor=_actor(request), application=application, **serializer.validated_data
+                )
+            )
         )
-        return Response(self._present(application.pk))
 
     @extend_schema(
         summary="Claim completion, with evidence (multipart)",
@@ -154,10 +158,14 @@ class AwardActionsMixin:
         _require(can_verify_completion(request.user, application))
         serializer = CompletionNoteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services_awards.completion_verify(
-            actor=_actor(request), claim=_open_claim(application), **serializer.validated_data
+        return Response(
+            self._write_and_answer(
+                lambda: services_awards.completion_verify(
+                    actor=_actor(request), claim=_open_claim(application), **serializer.validated_data
+                ),
+                lambda claim: claim.application,
+            )
         )
-        return Response(self._present(application.pk))
 
     @extend_schema(
         summary="Reject the open completion claim",
@@ -172,10 +180,14 @@ class AwardActionsMixin:
         _require(can_verify_completion(request.user, application))
         serializer = ReasonRequiredSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services_awards.completion_reject(
-            actor=_actor(request), claim=_open_claim(application), **serializer.validated_data
+        return Response(
+            self._write_and_answer(
+                lambda: services_awards.completion_reject(
+                    actor=_actor(request), claim=_open_claim(application), **serializer.validated_data
+                ),
+                lambda claim: claim.application,
+            )
         )
-        return Response(self._present(application.pk))
 
     @extend_schema(
         summary="Cancel an award before payment",
@@ -190,10 +202,13 @@ class AwardActionsMixin:
         _require(can_cancel_award(request.user, application))
         serializer = ReasonRequiredSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services_awards.award_cancel(
-            actor=_actor(request), application=application, **serializer.validated_data
+        return Response(
+            self._write_and_answer(
+                lambda: services_awards.award_cancel(
+                    actor=_actor(request), application=application, **serializer.validated_data
+                )
+            )
         )
-        return Response(self._present(application.pk))
 
 
 def _applicant_side_only(user: Any, application: Application) -> None:

@@ -366,6 +366,7 @@ def completion_verify(*, actor: User, claim: CompletionClaim, note: str = "") ->
         _("Completion verified for %(ref)s") % {"ref": application.reference},
         _("Congratulations on completing the training. Payment is the next step."),
     )
+    locked.application = application  # the locked one, with its program and people: the API answers from it
     return locked
 
 
@@ -398,6 +399,7 @@ def completion_reject(*, actor: User, claim: CompletionClaim, reason: str) -> Co
         _("Your completion claim for %(ref)s was not accepted") % {"ref": application.reference},
         locked.decision_note,
     )
+    locked.application = application  # the locked one, with its program and people: the API answers from it
     return locked
 
 

@@ -24,6 +24,7 @@ from rest_framework.response import Response
 
 from accounts.models import User
 from accounts.permissions import Decision, get_visible_or_404
+from core.api import AnswerInsideTheWrite
 from core.exceptions import NotAllowed
 from programs import services
 from programs.api_selectors import (
@@ -189,9 +190,10 @@ class StrictFilterBackend(DjangoFilterBackend):
         return filterset
 
 
-class JsonViewSet(viewsets.GenericViewSet):
+class JsonViewSet(AnswerInsideTheWrite, viewsets.GenericViewSet):
     """Request bodies are JSON only: form encoding cannot tell a list, a number or null from text, so
-    the schema could not promise what a field's type means."""
+    the schema could not promise what a field's type means. Writes are answered inside their own
+    transaction (core.api.AnswerInsideTheWrite)."""
 
     parser_classes = [JSONParser]
     filter_backends = [StrictFilterBackend]

@@ -1025,3 +1025,60 @@ def test_application_shows_the_award_fields_read_only() -> None:
     assert data["training_deadline"] is not None
     assert data["closed_at"] is not None
     assert client.get("/api/v1/").json()["payments"].endswith("/api/v1/payments/")
+
+
+# ---------------------------------------------------------------- answers without a second read
+
+
+@pytest.mark.parametrize("broken_read", [False, True])
+def test_award_actions_answer_from_the_service_what_a_fresh_read_shows(
+    broken_read: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Enrol, claim, verify, reject and cancel answer from the service's objects, equal to a fresh read;
+    with the read after the commit broken (a connection lost just then), they still answer their success
+    (the application API's writes do the same: tests/grants/test_hot_paths.py)."""
+    from grants import selectors
+
+    application, manager = approved_application()
+    worker = application.applicant
+    finance = user_with_role(Role.FINANCE_OFFICER)
+    url = f"{APPS}{application.pk}/"
+
+    def fresh(user: Any) -> dict[str, Any]:
+        return client_for(user).get(url).json()
+
+    def act(user: Any, action: str, body: dict, fmt: str = "json") -> dict[str, Any]:
+        if broken_read:
+            monkeypatch.setattr(selectors, "application_detail", _broken)
+        try:
+            response = client_for(user).post(f"{url}{action}/", body, format=fmt)
+        finally:
+            monkeypatch.undo()
+        assert response.status_code in (200, 201), response.content
+        return response.json()
+
+    enrolled = act(worker, "enrol", {"training_start_date": TODAY.isoformat()})
+    assert enrolled["status"] == "enrolled"
+    assert enrolled == fresh(worker)
+    act(worker, "claim-completion", {"completed_on": TODAY.isoformat(), "certificate": pdf()}, "multipart")
+    rejected = act(manager, "reject-completion", {"reason": "The certificate is not legible."})
+    assert rejected["status"] == "enrolled"
+    assert rejected == fresh(manager)
+    act(worker, "claim-completion", {"completed_on": TODAY.isoformat(), "certificate": pdf()}, "multipart")
+    verified = act(finance, "verify-completion", {"note": "Checked with the college."})
+    assert verified["status"] == "completion_verified"
+    assert verified == fresh(finance)
+
+    other, other_manager_ = approved_application()
+    cancelled = client_for(other_manager_).post(
+        f"{APPS}{other.pk}/cancel/", {"reason": "The course was withdrawn."}, format="json"
+    )
+    assert cancelled.status_code == 200, cancelled.content
+    assert cancelled.json()["status"] == "cancelled"
+    assert cancelled.json() == client_for(other_manager_).get(f"{APPS}{other.pk}/").json()
+
+
+def _broken(*args: Any, **kwargs: Any) -> Any:
+    from django.db import OperationalError
+
+    raise OperationalError("the connection was lost")
