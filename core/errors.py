@@ -1,7 +1,7 @@
 """Error pages in the site's layout. Refusals say as little as possible about what exists."""
 
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
@@ -23,8 +23,19 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
     return render(request, "errors/404.html", status=404)
 
 
+# A write whose commit reached the disk just as the database connection died answers 500 although it was
+# saved (seen when PostgreSQL restarted under load: docs/quality.md), so the message must not promise
+# that nothing was saved.
+SERVER_ERROR_DETAIL = (
+    "Sorry, something went wrong on our side. If the request was a write, it may or may not have been "
+    "saved: read the record before sending it again."
+)
+
+
 @login_not_required
 def server_error(request: HttpRequest) -> HttpResponse:
+    if request.path.startswith("/api/"):  # API clients read JSON, as for every other error
+        return JsonResponse({"detail": SERVER_ERROR_DETAIL}, status=500)
     # No context processors: the failure may be in them.
     return HttpResponse(render_to_string("errors/500.html"), status=500)
 

@@ -35,3 +35,24 @@ def test_a_host_not_served_gets_the_400_page_not_an_error(client, settings, path
     response = client.get(path, HTTP_HOST="attacker.example")
     assert response.status_code == 400
     assert b"<main" in response.content
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("path", "json_body"), [("/api/v1/applications/", True), ("/applications/", False)])
+def test_a_server_error_says_a_write_may_have_been_saved(client, path: str, json_body: bool) -> None:
+    """The API answers JSON; the pages answer the error page. Neither promises nothing was saved: a
+    commit can reach the disk just as the connection dies."""
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.create_user(email="someone@example.test", password="x" * 20)
+    client.force_login(user)
+    client.raise_request_exception = False
+    with mock.patch("django.db.backends.utils.CursorWrapper.execute", side_effect=OperationalError("lost")):
+        response = client.get(path)
+    assert response.status_code == 500
+    if json_body:
+        assert response["Content-Type"] == "application/json"
+        assert "may or may not have been saved" in response.json()["detail"]
+    else:
+        assert b"may or may not have been saved" in response.content
+        assert b"Nothing you entered was saved" not in response.content
