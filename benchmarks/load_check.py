@@ -4,9 +4,14 @@ reconciliation, and the database counts against what the successful requests cre
     DATABASE_URL=postgres://.../skillsfund_load .venv/bin/python benchmarks/load_check.py \
       --stats var/load/out_stats.csv --accounts var/load/accounts.json --log-dir var/load/log
 
-Prints a summary table and exits 1 if any target is missed. Targets: at least --min-rps requests per
-second over the run, a 95th percentile under --max-p95 ms, no failure; `reconcile_ledger` reports no
-mismatch; every count equals what the logged requests created (nothing lost, nothing doubled).
+Prints a summary table and exits 1 if any target is missed. With --verdict FILE it also writes one word
+there: `ok`, `slow` (only the speed targets, requests/s and the 95th percentile, were missed: every
+correctness check passed, so `make load LOAD_ATTEMPTS=N` may measure again on a fresh database) or
+`broken` (a failure, a mismatch, something lost or doubled: never measured again).
+
+Targets: at least --min-rps requests per second over the run, a 95th percentile under --max-p95 ms, no
+failure; `reconcile_ledger` reports no mismatch; every count equals what the logged requests created
+(nothing lost, nothing doubled).
 
 Each successful request of the locustfile writes one line (action, application id) to the log; what each
 action writes to the database (see grants/services.py):
@@ -24,6 +29,7 @@ import csv
 import io
 import json
 import os
+import re
 import sys
 from collections import Counter
 from decimal import Decimal
@@ -34,6 +40,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 AMOUNT = Decimal("500.00")  # what the locustfile requests and the manager approves
+SPEED_CHECKS = {"requests/s", "p95 ms"}  # the rest are correctness checks
 
 
 def _parse() -> argparse.Namespace:
@@ -49,6 +56,13 @@ def _parse() -> argparse.Namespace:
         "--app-cpu-seconds", type=float, help="CPU time gunicorn's workers used (shown per request)."
     )
     parser.add_argument("--allow-failures", action="store_true", help="Report failures without failing.")
+    parser.add_argument("--verdict", help="Write ok, slow or broken to this file.")
+    parser.add_argument(
+        "--access-log",
+        help="gunicorn's access log of the run (the fault runs): a write the database holds that no logged "
+        "success explains is accepted, and counted apart, only if this log shows that very request "
+        "answering 5xx (an ambiguous commit: it reached the disk as the connection died).",
+    )
     return parser.parse_args()
 
 
@@ -57,6 +71,56 @@ def read_log(log_dir: Path) -> list[dict]:
     for path in sorted(log_dir.glob("creates-*.jsonl")):
         lines += [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
     return lines
+
+
+# What each logged action writes, and the order the locust profile takes an application through.
+STATUS_AFTER = {"create": "draft", "submit": "submitted", "assign": "in_review", "approve": "approved"}
+STEPS = ["create", "submit", "assign", "approve"]
+WRITE = re.compile(
+    r'"POST /api/v1/applications/(?:(?P<id>\d+)/(?P<action>documents|submit|assign|approve)/)? HTTP/[\d.]+" '
+    r"(?P<status>\d{3}) "
+)
+
+
+def ambiguous_commits(log: list[dict], access_log: Path) -> tuple[Counter, list[str]]:
+    """The writes the database holds that no logged success explains, each matched to a request for the
+    same action on the same application that answered 5xx; and what could not be matched."""
+    from django.db.models import Count
+
+    from grants.models import Application
+
+    failed: Counter = Counter()  # (action, application id or None for a create) -> 5xx answers
+    for line in access_log.read_text().splitlines():
+        match = WRITE.search(line)
+        if match and match["status"].startswith("5"):
+            action = {"documents": "upload"}.get(match["action"], match["action"]) or "create"
+            failed[(action, int(match["id"]) if match["id"] else None)] += 1
+    logged: dict[int, Counter] = {}
+    for line in log:
+        logged.setdefault(line["application"], Counter())[line["action"]] += 1
+    explained: Counter = Counter()
+    unexplained: list[str] = []
+
+    def explain(action: str, pk: int | None, what: str) -> None:
+        if failed[(action, pk)] > 0:
+            failed[(action, pk)] -= 1
+            explained[action] += 1
+        else:
+            unexplained.append(what)
+
+    rows = Application.objects.values_list("pk", "status").annotate(documents=Count("documents"))
+    for pk, status, documents in rows:
+        mine = logged.get(pk)
+        if mine is None:  # never logged as created: its create answered 5xx, or it is unexplained
+            explain("create", None, f"application {pk} ({status}) was never logged")
+            mine = Counter({"create": 1})
+        for _extra in range(documents - mine["upload"]):
+            explain("upload", pk, f"application {pk}: a document no logged upload explains")
+        reached = max(STEPS.index(action) for action in mine if action in STEPS)
+        if status in STATUS_AFTER.values():
+            for step in STEPS[reached + 1 : list(STATUS_AFTER.values()).index(status) + 1]:
+                explain(step, pk, f"application {pk}: {status} without a logged {step}")
+    return explained, unexplained
 
 
 def _database_cpu_seconds() -> float | None:
@@ -124,6 +188,19 @@ def main() -> int:
     baseline = accounts["baseline"]
     log = read_log(Path(args.log_dir))
     done = Counter(line["action"] for line in log)
+    if args.access_log:
+        explained, unexplained = ambiguous_commits(log, Path(args.access_log))
+        rows.append(
+            (
+                "saved although answered 5xx",
+                f"{sum(explained.values())} {dict(explained)}" if explained else "0",
+                "each matched to its 5xx",
+                not unexplained,
+            )
+        )
+        for what in unexplained[:10]:
+            rows.append(("  unexplained", what, "", False))
+        done = done + explained
     expected = {
         "applications": done["create"],
         "documents": done["upload"],
@@ -146,7 +223,8 @@ def main() -> int:
     in_db = set(Application.objects.values_list("pk", flat=True))
     doubled = len(created) - len(set(created))
     missing = len(set(created) - in_db)
-    unexpected = len(in_db - set(created))
+    # Creates that answered 5xx yet were saved are counted above (ambiguous commits), not here.
+    unexpected = len(in_db - set(created)) - (done["create"] - len(created))
     rows.append(
         (
             "applications lost/doubled/unlogged",
@@ -189,8 +267,11 @@ def main() -> int:
     print(f"\n{'check':<{width}}  {'measured':<{measured_width}}  {'target':<24} result")
     for name, measured, target, passed in rows:
         print(f"{name:<{width}}  {measured:<{measured_width}}  {target:<24} {'ok' if passed else 'MISSED'}")
-    print(f"\nactions logged: {dict(done)}")
+    print(f"\nactions (logged successes, plus any ambiguous commits): {dict(done)}")
     missed = [r[0] for r in rows if not r[3]]
+    verdict = "ok" if not missed else "slow" if set(missed) <= SPEED_CHECKS else "broken"
+    if args.verdict:
+        Path(args.verdict).write_text(verdict + "\n")
     if missed:
         print(f"\nload: MISSED {len(missed)} target(s): {', '.join(missed)}")
         return 1
