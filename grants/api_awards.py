@@ -421,6 +421,7 @@ class PaymentBatchViewSet(_FinanceOnlyViewSet):
     def get_queryset(self) -> QuerySet[PaymentBatch]:
         return (
             PaymentBatch.objects.select_related("created_by", "sent_by")
+            .defer("export_content")  # the exported file: read only to download it
             .annotate(payment_count=Count("payments"), total=Sum("payments__amount"))
             .order_by("-created_at", "-id")
         )
@@ -487,8 +488,9 @@ class PaymentBatchViewSet(_FinanceOnlyViewSet):
     @extend_schema(
         methods=["GET"],
         summary="Download an exported batch's CSV again",
-        description="Finance officers. Changes nothing: a draft batch is a 409 (export it with a POST "
-        f"first), and so is a discarded one. {BATCH_CSV_COLUMNS}",
+        description="Finance officers. The file exactly as it was exported (it matches the batch's "
+        "`export_sha256` even after a failed payment was retried into a new batch). Changes nothing: a "
+        f"draft batch is a 409 (export it with a POST first), and so is a discarded one. {BATCH_CSV_COLUMNS}",
         responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR), **_errors(401, 403, 404, 409)},
     )
     @action(detail=True, methods=["get", "post"], filter_backends=[], pagination_class=None)

@@ -38,6 +38,7 @@ history exists does nothing.
 
 from __future__ import annotations
 
+import hashlib
 import random
 from collections import defaultdict
 from collections.abc import Iterator
@@ -97,7 +98,7 @@ from grants.models import (
 )
 from grants.selectors import rule_profile
 from grants.services_awards import FOLLOW_UP_OFFSET, FOLLOW_UP_QUARTERS
-from grants.services_payments import payee_for
+from grants.services_payments import batch_csv, payee_for
 from programs.models import FundingRound, LedgerEntry, Program, ProgramBudget, ProgramCredential
 from programs.rules import Usage, maximum_award
 from programs.selectors import program_eligibility
@@ -834,6 +835,11 @@ def _payments(
             updated_at=_known(application.closed_at) if batch is not None else story.payment_at,
         )
     Payment.objects.bulk_create(list(payments.values()), batch_size=500)
+    # Each batch keeps the file it was exported as, like one exported through the services.
+    for batch in batches.values():
+        batch.export_content = batch_csv(batch)
+        batch.export_sha256 = hashlib.sha256(batch.export_content.encode()).hexdigest()
+    PaymentBatch.objects.bulk_update(list(batches.values()), ["export_content", "export_sha256"])
     events = []
     for payment in payments.values():
         finance = history.finance

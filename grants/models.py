@@ -519,6 +519,9 @@ class PaymentBatch(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     exported_at = models.DateTimeField(null=True, blank=True)
     export_sha256 = models.CharField(max_length=64, blank=True)
+    # The file exactly as exported (UTF-8 text): downloading it again gives these bytes, whatever happened
+    # to the payments since (a failed one retried leaves the batch for a new one).
+    export_content = models.TextField(blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

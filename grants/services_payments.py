@@ -316,24 +316,28 @@ def _csv_safe(value: str) -> str:
 @transaction.atomic
 def payment_batch_export(*, actor: User, batch: PaymentBatch) -> str:
     """Export the batch: its CSV. Side effect: a draft batch becomes exported (closed to changes, with the
-    time and the file's SHA-256 recorded). Exporting a batch already exported gives the same file and
-    changes nothing, so a caller can retry. Callers reach this by POST only; a GET reads
-    `payment_batch_file`."""
+    time, the file itself and its SHA-256 recorded). Exporting a batch already exported gives the same
+    file, byte for byte, and changes nothing, so a caller can retry. Callers reach this by POST only; a
+    GET reads `payment_batch_file`."""
     _require(can_handle_payments(actor))
     locked = _lock_batch(batch)
     if locked.status == B.DISCARDED:
         raise Conflict(_("This batch was discarded."))
+    if locked.status != B.DRAFT:
+        return _exported_file(locked)
     content = batch_csv(locked)
-    if locked.status == B.DRAFT:
-        locked.status, locked.exported_at = B.EXPORTED, timezone.now()
-        locked.export_sha256 = hashlib.sha256(content.encode()).hexdigest()
-        locked.save(update_fields=["status", "exported_at", "export_sha256"])
+    locked.status, locked.exported_at = B.EXPORTED, timezone.now()
+    locked.export_content = content
+    locked.export_sha256 = hashlib.sha256(content.encode()).hexdigest()
+    locked.save(update_fields=["status", "exported_at", "export_content", "export_sha256"])
     return content
 
 
 def payment_batch_file(*, actor: User, batch: PaymentBatch) -> str:
-    """The CSV of a batch already exported, to download again. Reads only: a draft batch is a Conflict
-    (exporting it, which closes it, is `payment_batch_export`), and so is a discarded one."""
+    """The CSV of a batch already exported, to download again: the file as it was exported, so it still
+    matches its recorded SHA-256 after payments have moved (a failed one retried into a new batch). Reads
+    only: a draft batch is a Conflict (exporting it, which closes it, is `payment_batch_export`), and so is
+    a discarded one."""
     _require(can_handle_payments(actor))
     current = PaymentBatch.objects.get(pk=batch.pk)
     if current.status == B.DISCARDED:
@@ -342,7 +346,13 @@ def payment_batch_file(*, actor: User, batch: PaymentBatch) -> str:
         raise Conflict(
             _("This batch has not been exported yet. Export it first; exporting closes it to changes.")
         )
-    return batch_csv(current)
+    return _exported_file(current)
+
+
+def _exported_file(batch: PaymentBatch) -> str:
+    """The stored file; for a batch exported before files were stored (grants migration 0005), the file
+    rebuilt from its payments, which matches its SHA-256 only while none has left the batch."""
+    return batch.export_content or batch_csv(batch)
 
 
 @transaction.atomic

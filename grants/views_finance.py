@@ -124,9 +124,11 @@ def _decorate_payment(payment: Payment) -> None:
 
 
 def _batches() -> QuerySet[PaymentBatch]:
-    return PaymentBatch.objects.annotate(
-        payment_count=Count("payments"), total=Sum("payments__amount", default=Decimal("0"))
-    ).select_related("created_by")
+    return (
+        PaymentBatch.objects.defer("export_content")  # the exported file: read only to download it
+        .annotate(payment_count=Count("payments"), total=Sum("payments__amount", default=Decimal("0")))
+        .select_related("created_by")
+    )
 
 
 def _decorate_batch(batch: Any) -> None:

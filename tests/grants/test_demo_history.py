@@ -1,6 +1,7 @@
 """The demo history on its own (a small run): valid rows written in bulk, a ledger that reconciles with the
 budgets, backdated events, people who cannot sign in, and a second run that adds nothing."""
 
+import hashlib
 from decimal import Decimal
 
 import pytest
@@ -10,7 +11,16 @@ from django.utils import timezone
 from accounts.demo import seed_demo_accounts
 from accounts.models import User
 from grants.demo_history import HISTORY_DOMAIN, seed_demo_history
-from grants.models import Application, ApplicationEvent, CompletionClaim, Demographics, Outcome, Payment
+from grants.models import (
+    Application,
+    ApplicationEvent,
+    CompletionClaim,
+    Demographics,
+    Outcome,
+    Payment,
+    PaymentBatch,
+)
+from grants.services_payments import batch_csv
 from programs.demo import seed_demo_programs
 from programs.models import LedgerEntry, ProgramBudget
 from programs.selectors import ledger_reconcile
@@ -60,6 +70,13 @@ def test_seed_demo_history() -> None:
         )
     )
     assert not Outcome.objects.filter(annual_wage__lte=Decimal("0")).exists()
+
+    # Each batch keeps the file it was exported as.
+    batches = list(PaymentBatch.objects.all())
+    assert batches
+    for batch in batches:
+        assert batch.export_content == batch_csv(batch)
+        assert hashlib.sha256(batch.export_content.encode()).hexdigest() == batch.export_sha256
 
     # A second run adds nothing.
     assert set(seed_demo_history(count=300).values()) == {0}

@@ -1,5 +1,6 @@
 """Payments: maker-checker approval, batches, export, reconciliation, retries, idempotency, clawbacks."""
 
+import hashlib
 import threading
 from datetime import timedelta
 from decimal import Decimal
@@ -20,6 +21,7 @@ from grants.services_payments import (
     payment_batch_create,
     payment_batch_discard,
     payment_batch_export,
+    payment_batch_file,
     payment_batch_mark_sent,
     payment_batch_reconcile,
     payment_record_paid,
@@ -300,6 +302,25 @@ def test_failed_payment_is_retried_in_a_new_batch_and_paid_once() -> None:
     payment.refresh_from_db()
     assert payment.status == P.PAID
     assert _disbursements(payment) == 1
+
+
+def test_an_exported_batch_downloads_as_exported_after_a_payment_has_left_it() -> None:
+    """A failed payment retried leaves its batch for a new one; the old batch's file, downloaded again,
+    is still the file the finance system received, and matches its recorded SHA-256."""
+    application, payment, batch, officer = _sent_payment()
+    batch.refresh_from_db()
+    exported = payment_batch_file(actor=officer, batch=batch)
+    assert payment.reference in exported
+    assert hashlib.sha256(exported.encode()).hexdigest() == batch.export_sha256
+    failed = f"payment_reference,result,reason\n{payment.reference},failed,Account closed\n".encode()
+    payment_batch_reconcile(actor=officer, batch=batch, content=failed)
+    payment_retry(actor=officer, payment=payment, reason="New account details")
+    assert Payment.objects.get(pk=payment.pk).batch is None
+    assert payment.reference not in batch_csv(batch)  # rebuilt from today's rows, the file would differ
+    again = payment_batch_file(actor=officer, batch=batch)
+    assert again == exported
+    assert hashlib.sha256(again.encode()).hexdigest() == batch.export_sha256
+    assert payment_batch_export(actor=officer, batch=batch) == exported  # a repeated export, too
 
 
 def test_reconciliation_reports_each_bad_row_and_applies_the_good_ones() -> None:
