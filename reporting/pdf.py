@@ -164,7 +164,7 @@ def report_context(
         list(Program.objects.filter(pk__in=filters.programs).order_by("code")) if filters.programs else []
     )
     return {
-        **dashboard_context(published),
+        **dashboard_context(published, equity_charts=False),
         "report_title": title,
         "subtitle": subtitle,
         "filter_lines": _filter_lines(filters, programs),

@@ -50,8 +50,10 @@ def _days(figure: Figure) -> str:
     return _("%(days)s days") % {"days": figure.value}
 
 
-def dashboard_context(published: PublishedDashboard) -> dict[str, Any]:
-    """Labelled, formatted rows for each section (reusable by other renderings of the dashboard)."""
+def dashboard_context(published: PublishedDashboard, *, equity_charts: bool = True) -> dict[str, Any]:
+    """Labelled, formatted rows for each section (reusable by other renderings of the dashboard).
+    `equity_charts=False` leaves out the per-dimension equity tables and charts (`equity`): the PDFs lay
+    out their own (reporting.pdf.equity_sections) and drawing these cost them ~10 ms for nothing."""
     budget = published.budget
     currency = budget.currency
     apps = published.applications
@@ -127,7 +129,9 @@ def dashboard_context(published: PublishedDashboard) -> dict[str, Any]:
         "equity": [
             {"table": equity_view(table), "chart": approval_chart(table), "measures": MEASURES}
             for table in published.equity
-        ],
+        ]
+        if equity_charts
+        else [],
     }
 
 

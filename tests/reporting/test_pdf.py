@@ -248,6 +248,10 @@ def test_equity_has_one_summary_chart_of_each_dimensions_lowest_ratio_and_keeps_
     for table in published.equity:
         assert f"Applications,decisionsandresultsby{table.dimension.label}".replace(" ", "") in text
     assert "0.750(below0.8)" in text
+    # Nor drawn: the report's context has every dimension's table, and none of the page's charts.
+    context = report_context(ReportFilter(programs=(program.pk,)), title="Report", subtitle=program.code)
+    assert context["equity"] == []
+    assert len(context["equity_sections"]) == len(published.equity)
 
 
 def test_a_dimension_whose_ratios_are_all_suppressed_shows_the_mark_not_a_number() -> None:
