@@ -27,7 +27,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.models import User
 from accounts.permissions import Decision, get_visible_or_404, has_any_role, has_role, is_signed_in
 from accounts.roles import Role
 from core.exceptions import Conflict, NotAllowed
@@ -69,7 +68,16 @@ from grants.serializers import (
     WorkerProfileSerializer,
 )
 from grants.services_employer import employer_application_create
-from programs.api import LIST_ERRORS, READ_ERRORS, JsonViewSet, StrictFilterBackend, _errors
+from programs.api import (
+    LIST_ERRORS,
+    READ_ERRORS,
+    JsonViewSet,
+    StrictFilterBackend,
+    _actor,
+    _errors,
+    _may,
+    _require,
+)
 
 # Roles whose list is the review queue (submitted and later, with the queue's filters).
 QUEUE_ROLES = (Role.PROGRAM_MANAGER, Role.REVIEWER, Role.ADMINISTRATOR)
@@ -122,15 +130,6 @@ class ApplicationPagination(BoundedPagination):
                 "schema": {"type": "string"},
             },
         ]
-
-
-def _require(decision: Decision) -> None:
-    if not decision:
-        raise NotAllowed(decision.reason)
-
-
-def _actor(request: Request) -> User:
-    return cast(User, request.user)
 
 
 def _applicant_side_only(user: Any, application: Application) -> None:
@@ -232,6 +231,28 @@ class ApplicationViewSet(AwardActionsMixin, JsonViewSet):
         if as_staff or is_staff_viewer(user, application):
             return ApplicationStaffSerializer(application, context=context).data
         return ApplicationMinimalSerializer(application, context=context).data
+
+    def _act(
+        self,
+        pk: str,
+        check: Any,
+        serializer_class: Any,
+        write: Any,
+        application_of: Any = None,
+        *,
+        as_staff: bool = False,
+    ) -> Response:
+        """The shape the staff and award actions share: the application the caller may see (else 404),
+        `check(user, application)` (raises a 403 or 409), the body validated by `serializer_class`, then
+        `write(actor, application, data)` (a service), answered by `_write_and_answer`."""
+        application = self._visible(pk)
+        check(self.request.user, application)
+        serializer = serializer_class(data=self.request.data)
+        serializer.is_valid(raise_exception=True)
+        actor, data = _actor(self.request), serializer.validated_data
+        return Response(
+            self._write_and_answer(lambda: write(actor, application, data), application_of, as_staff=as_staff)
+        )
 
     # ------------------------------------------------------------ read
 
@@ -424,18 +445,15 @@ class ApplicationViewSet(AwardActionsMixin, JsonViewSet):
     )
     @action(detail=True, methods=["post"])
     def assign(self, request: Request, pk: str) -> Response:
-        application = self._visible(pk)
-        _require(can_decide(request.user, application))
-        serializer = AssignSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        return Response(
-            self._write_and_answer(
-                lambda: services.application_assign(
-                    actor=_actor(request), application=application, **serializer.validated_data
-                ),
-                lambda assignment: assignment.application,
-                as_staff=True,
-            )
+        return self._act(
+            pk,
+            _may(can_decide),
+            AssignSerializer,
+            lambda actor, application, data: services.application_assign(
+                actor=actor, application=application, **data
+            ),
+            lambda assignment: assignment.application,
+            as_staff=True,
         )
 
     @extend_schema(
@@ -500,11 +518,14 @@ class ApplicationViewSet(AwardActionsMixin, JsonViewSet):
             raise NotAllowed(_("This application is not assigned to you."))
         serializer = ReviewCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        review = services.review_submit(
-            actor=_actor(request), application=application, **serializer.validated_data
-        )
-        review = Review.objects.select_related("assignment__reviewer").get(pk=review.pk)
-        return Response(ReviewSerializer(review).data, status=status.HTTP_201_CREATED)
+        with transaction.atomic():  # the answer is read before the commit, never after it
+            review = services.review_submit(
+                actor=_actor(request), application=application, **serializer.validated_data
+            )
+            answer = ReviewSerializer(
+                Review.objects.select_related("assignment__reviewer").get(pk=review.pk)
+            ).data
+        return Response(answer, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="Ask the applicant for more information",
@@ -514,18 +535,15 @@ class ApplicationViewSet(AwardActionsMixin, JsonViewSet):
     )
     @action(detail=True, methods=["post"], url_path="request-info")
     def request_info(self, request: Request, pk: str) -> Response:
-        application = self._visible(pk)
-        _require(can_decide(request.user, application))
-        serializer = RequestInfoSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        return Response(
-            self._write_and_answer(
-                lambda: services.application_request_info(
-                    actor=_actor(request), application=application, **serializer.validated_data
-                ),
-                lambda information_request: information_request.application,
-                as_staff=True,
-            )
+        return self._act(
+            pk,
+            _may(can_decide),
+            RequestInfoSerializer,
+            lambda actor, application, data: services.application_request_info(
+                actor=actor, application=application, **data
+            ),
+            lambda information_request: information_request.application,
+            as_staff=True,
         )
 
     @extend_schema(
@@ -537,18 +555,15 @@ class ApplicationViewSet(AwardActionsMixin, JsonViewSet):
     )
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk: str) -> Response:
-        application = self._visible(pk)
-        _require(can_decide(request.user, application))
-        serializer = ApproveSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        return Response(
-            self._write_and_answer(
-                lambda: services.application_approve(
-                    actor=_actor(request), application=application, **serializer.validated_data
-                ),
-                lambda approved: approved,
-                as_staff=True,
-            )
+        return self._act(
+            pk,
+            _may(can_decide),
+            ApproveSerializer,
+            lambda actor, application, data: services.application_approve(
+                actor=actor, application=application, **data
+            ),
+            lambda approved: approved,
+            as_staff=True,
         )
 
     @extend_schema(
@@ -558,18 +573,15 @@ class ApplicationViewSet(AwardActionsMixin, JsonViewSet):
     )
     @action(detail=True, methods=["post"])
     def reject(self, request: Request, pk: str) -> Response:
-        application = self._visible(pk)
-        _require(can_decide(request.user, application))
-        serializer = RejectSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        return Response(
-            self._write_and_answer(
-                lambda: services.application_reject(
-                    actor=_actor(request), application=application, **serializer.validated_data
-                ),
-                lambda rejected: rejected,
-                as_staff=True,
-            )
+        return self._act(
+            pk,
+            _may(can_decide),
+            RejectSerializer,
+            lambda actor, application, data: services.application_reject(
+                actor=actor, application=application, **data
+            ),
+            lambda rejected: rejected,
+            as_staff=True,
         )
 
     # ------------------------------------------------------------ records

@@ -75,7 +75,7 @@ from grants.serializers_awards import (
     ReasonRequiredSerializer,
     ReconcileSerializer,
 )
-from programs.api import LIST_ERRORS, READ_ERRORS, JsonViewSet, _actor, _errors, _require
+from programs.api import LIST_ERRORS, READ_ERRORS, JsonViewSet, _actor, _errors, _may, _require
 
 ACTION_ERRORS = _errors(400, 401, 403, 404, 409)
 ID_REGEX = r"[0-9]{1,18}"
@@ -93,11 +93,11 @@ def _require_role(user: AnyUser, decision: Decision) -> None:
 
 class AwardActionsMixin:
     """Actions on an award, mixed into grants.api.ApplicationViewSet (which provides `_visible` and
-    `_write_and_answer`): enrol, claim completion, verify or reject the open claim, cancel. Each answers
+    `_act`): enrol, claim completion, verify or reject the open claim, cancel. Each answers
     from the service's own objects, never by reading the application again after the commit."""
 
     _visible: Any
-    _write_and_answer: Any
+    _act: Any  # grants.api.ApplicationViewSet._act
 
     @extend_schema(
         summary="Confirm enrolment with the provider",
@@ -108,16 +108,13 @@ class AwardActionsMixin:
     )
     @action(detail=True, methods=["post"])
     def enrol(self, request: Request, pk: str) -> Response:
-        application = self._visible(pk)
-        _applicant_side_only(request.user, application)
-        serializer = EnrolSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        return Response(
-            self._write_and_answer(
-                lambda: services_awards.award_enrol(
-                    actor=_actor(request), application=application, **serializer.validated_data
-                )
-            )
+        return self._act(
+            pk,
+            _applicant_side_only,
+            EnrolSerializer,
+            lambda actor, application, data: services_awards.award_enrol(
+                actor=actor, application=application, **data
+            ),
         )
 
     @extend_schema(
@@ -154,17 +151,14 @@ class AwardActionsMixin:
     )
     @action(detail=True, methods=["post"], url_path="verify-completion")
     def verify_completion(self, request: Request, pk: str) -> Response:
-        application = self._visible(pk)
-        _require(can_verify_completion(request.user, application))
-        serializer = CompletionNoteSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        return Response(
-            self._write_and_answer(
-                lambda: services_awards.completion_verify(
-                    actor=_actor(request), claim=_open_claim(application), **serializer.validated_data
-                ),
-                lambda claim: claim.application,
-            )
+        return self._act(
+            pk,
+            _may(can_verify_completion),
+            CompletionNoteSerializer,
+            lambda actor, application, data: services_awards.completion_verify(
+                actor=actor, claim=_open_claim(application), **data
+            ),
+            lambda claim: claim.application,
         )
 
     @extend_schema(
@@ -176,17 +170,14 @@ class AwardActionsMixin:
     )
     @action(detail=True, methods=["post"], url_path="reject-completion")
     def reject_completion(self, request: Request, pk: str) -> Response:
-        application = self._visible(pk)
-        _require(can_verify_completion(request.user, application))
-        serializer = ReasonRequiredSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        return Response(
-            self._write_and_answer(
-                lambda: services_awards.completion_reject(
-                    actor=_actor(request), claim=_open_claim(application), **serializer.validated_data
-                ),
-                lambda claim: claim.application,
-            )
+        return self._act(
+            pk,
+            _may(can_verify_completion),
+            ReasonRequiredSerializer,
+            lambda actor, application, data: services_awards.completion_reject(
+                actor=actor, claim=_open_claim(application), **data
+            ),
+            lambda claim: claim.application,
         )
 
     @extend_schema(
@@ -198,16 +189,13 @@ class AwardActionsMixin:
     )
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk: str) -> Response:
-        application = self._visible(pk)
-        _require(can_cancel_award(request.user, application))
-        serializer = ReasonRequiredSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        return Response(
-            self._write_and_answer(
-                lambda: services_awards.award_cancel(
-                    actor=_actor(request), application=application, **serializer.validated_data
-                )
-            )
+        return self._act(
+            pk,
+            _may(can_cancel_award),
+            ReasonRequiredSerializer,
+            lambda actor, application, data: services_awards.award_cancel(
+                actor=actor, application=application, **data
+            ),
         )
 
 

@@ -148,6 +148,16 @@ def _require(decision: Decision) -> None:
         raise NotAllowed(decision.reason)
 
 
+def _may(predicate: Any) -> Any:
+    """A check made of a permission predicate `(user, obj) -> Decision`: a refusal is a 403 with its
+    reason."""
+
+    def check(user: Any, obj: Any) -> None:
+        _require(predicate(user, obj))
+
+    return check
+
+
 def _actor(request: Request) -> User:
     return cast(User, request.user)
 
