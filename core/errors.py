@@ -34,7 +34,7 @@ SERVER_ERROR_DETAIL = (
 
 @login_not_required
 def server_error(request: HttpRequest) -> HttpResponse:
-    if request.path.startswith("/api/"):  # API clients read JSON, as for every other error
+    if request.path_info.startswith("/api/"):  # API clients read JSON, as for every other error
         return JsonResponse({"detail": SERVER_ERROR_DETAIL}, status=500)
     # No context processors: the failure may be in them.
     return HttpResponse(render_to_string("errors/500.html"), status=500)

@@ -217,20 +217,20 @@ class ApplicationViewSet(AwardActionsMixin, JsonViewSet):
         and a failure before the commit undoes the write. `as_staff`: the caller passed `can_decide`, so
         they see the staff view (saves asking again)."""
         user = self.request.user
-        with transaction.atomic():
+        with transaction.atomic():  # the whole answer, and whatever it reads, before the commit
             result = write()
             application = application_of(result) if application_of else result
+            if is_applicant_side(user, application):  # as _present: their own side's view comes first
+                return self._answer_applicant(application)
             prefetch_related_objects(
                 [application],
                 Prefetch("assignments", queryset=ReviewAssignment.objects.select_related("reviewer")),
             )
-        if is_applicant_side(user, application):  # as _present: their own side's view comes first
-            return self._answer_applicant(application)
-        assignment = next((a for a in application.assignments.all() if a.reviewer_id == user.pk), None)
-        context = {**self.get_serializer_context(), "assignments": {application.pk: assignment}}
-        if as_staff or is_staff_viewer(user, application):
-            return ApplicationStaffSerializer(application, context=context).data
-        return ApplicationMinimalSerializer(application, context=context).data
+            assignment = next((a for a in application.assignments.all() if a.reviewer_id == user.pk), None)
+            context = {**self.get_serializer_context(), "assignments": {application.pk: assignment}}
+            if as_staff or is_staff_viewer(user, application):
+                return ApplicationStaffSerializer(application, context=context).data
+            return ApplicationMinimalSerializer(application, context=context).data
 
     def _act(
         self,
