@@ -27,6 +27,7 @@ from accounts.serializers import (
     TokenSerializer,
     UserSerializer,
 )
+from core.api import AnswerInsideTheWrite
 
 
 class TokenView(APIView):
@@ -86,7 +87,7 @@ class TokenView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class MeView(APIView):
+class MeView(AnswerInsideTheWrite, APIView):
     """The signed-in user's own account."""
 
     @extend_schema(responses=UserSerializer)
@@ -108,7 +109,9 @@ class MeView(APIView):
         return Response(UserSerializer(user).data)
 
 
-class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class UserViewSet(
+    AnswerInsideTheWrite, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """Accounts, for administrators: list, read, create staff accounts, grant and revoke roles."""
 
     serializer_class = UserSerializer

@@ -19,8 +19,8 @@ from core.exceptions import ApplicationError
 class AnswerInsideTheWrite:
     """A viewset mixin: a write (POST, PUT, PATCH, DELETE) and the reading of its answer run in one
     transaction. The services commit their own work; without this, a view that reads the object again to
-    answer does so after the commit, and a connection lost in between answers 500 ("nothing was saved")
-    for a write that was saved (seen in the fault run: docs/quality.md). Inside one transaction the two
+    answer does so after the commit, and a connection lost in between answers 500 for a write that was
+    saved (seen in the fault run: docs/quality.md). Inside one transaction the two
     succeed or fail together. An error answer (4xx) keeps what completed before it, as the services
     alone would; an exception rolls everything back. Reads are untouched.
 

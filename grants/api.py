@@ -29,6 +29,7 @@ from rest_framework.views import APIView
 
 from accounts.permissions import Decision, get_visible_or_404, has_any_role, has_role, is_signed_in
 from accounts.roles import Role
+from core.api import AnswerInsideTheWrite
 from core.exceptions import Conflict, NotAllowed
 from core.pagination import BoundedPagination, KeysetPagination
 from grants import selectors, services
@@ -681,8 +682,9 @@ class ApplicationViewSet(AwardActionsMixin, JsonViewSet):
 # ---------------------------------------------------------------- the signed-in worker's own records
 
 
-class _OwnRecordView(APIView):
-    """Only the signed-in worker's own record; never anyone else's."""
+class _OwnRecordView(AnswerInsideTheWrite, APIView):
+    """Only the signed-in worker's own record; never anyone else's. A write and its answer commit
+    together (core.api.AnswerInsideTheWrite)."""
 
     parser_classes = [JSONParser]
 

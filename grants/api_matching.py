@@ -11,7 +11,6 @@ region and verified credentials only: never demographics, contact details or dat
 from typing import Any, cast
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
@@ -180,11 +179,10 @@ class HireViewSet(JsonViewSet):
         serializer.is_valid(raise_exception=True)
         fields = dict(serializer.validated_data)
         role = _candidate_role(request.user, fields.pop("job_role"))
-        # The answer is read in the write's own transaction: nothing is read after the commit, so a
-        # connection lost just then cannot turn a recorded hire into a 500 (docs/quality.md).
-        with transaction.atomic():
-            hire, _outcome = candidate_hire_record(
-                actor=_actor(request), job_role=role, worker=_worker(fields.pop("worker")), **fields
-            )
-            answer = HireSerializer(_hires(request.user).get(pk=hire.pk)).data
-        return Response(answer, status=status.HTTP_201_CREATED)
+        # Read before the commit: JsonViewSet runs a write and its answer in one transaction.
+        hire, _outcome = candidate_hire_record(
+            actor=_actor(request), job_role=role, worker=_worker(fields.pop("worker")), **fields
+        )
+        return Response(
+            HireSerializer(_hires(request.user).get(pk=hire.pk)).data, status=status.HTTP_201_CREATED
+        )
