@@ -10,14 +10,17 @@ refused with a 400 naming each field, never silently ignored and never applied.
 Request bodies are JSON, except the document upload, which is multipart.
 """
 
+import hashlib
+import json
+import re
 from typing import Any, cast
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError as DrfValidationError
@@ -35,7 +38,7 @@ from core.pagination import BoundedPagination, KeysetPagination
 from grants import selectors, services
 from grants.api_awards import AwardActionsMixin
 from grants.letters import letter_for
-from grants.models import Application, ApplicationDocument, Review, ReviewAssignment
+from grants.models import Application, ApplicationCreateKey, ApplicationDocument, Review, ReviewAssignment
 from grants.permissions import (
     applications_visible_to,
     assignment_for,
@@ -157,6 +160,27 @@ def _sees_as_staff(user: Any, application: Application) -> bool:
     if is_staff_viewer(user, application):
         return True
     raise NotAllowed(_("Declare whether you have a conflict of interest first."))
+
+
+IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,120}")
+
+
+def _create_key(request: Request) -> str | None:
+    """The request's `Idempotency-Key` header, checked; None without one."""
+    key = request.headers.get("Idempotency-Key")
+    if key is None:
+        return None
+    if not IDEMPOTENCY_KEY.fullmatch(key):
+        raise DrfValidationError(
+            {"Idempotency-Key": [_("Use 1 to 120 visible ASCII characters (no spaces), such as a UUID.")]}
+        )
+    return key
+
+
+def _request_digest(request: Request) -> str:
+    """A fingerprint of the request's body, to tell a retry from another request under the same key."""
+    body = json.dumps(request.data, sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.sha256(body.encode()).hexdigest()
 
 
 class ApplicationViewSet(AwardActionsMixin, JsonViewSet):
@@ -316,24 +340,66 @@ class ApplicationViewSet(AwardActionsMixin, JsonViewSet):
         description="Workers apply for themselves, while a round of the program is open. In an employer "
         "program an employer representative files for an employee by adding `employer`, `employee_email` "
         "and `employee_name`: the employee becomes the applicant and is invited to link their account. Any "
-        "other field is refused with a 400 naming it.",
+        "other field is refused with a 400 naming it. Send an `Idempotency-Key` header to retry safely: "
+        "the same key again (from the same account, with the same body) answers with the application the "
+        "first request created, marked `Idempotent-Replayed: true`, instead of making a second one; the "
+        "same key with a different body is a 409.",
         request=ApplicationCreateSerializer,
-        responses={201: ApplicationSerializer, **_errors(400, 401, 403)},
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                required=False,
+                description="1 to 120 visible ASCII characters, unique per request you mean (a UUID).",
+            )
+        ],
+        responses={201: ApplicationSerializer, **_errors(400, 401, 403, 409)},
     )
     def create(self, request: Request) -> Response:
         files_for_employee = isinstance(request.data, dict) and "employer" in request.data
         may_file = has_role(request.user, Role.EMPLOYER_REPRESENTATIVE) if files_for_employee else None
         _require(may_file if may_file is not None else can_apply(request.user))
+        key = _create_key(request)
+        digest = _request_digest(request) if key is not None else ""
+        if key is not None and (replay := self._replay(key, digest)) is not None:
+            return replay
         serializer = ApplicationCreateSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        if "employer" in data:
-            with transaction.atomic():  # the answer is read before the commit, never after it
-                application = employer_application_create(actor=_actor(request), **data)
-                answer = self._present(application.pk)
-            return Response(answer, status=status.HTTP_201_CREATED)
-        application = services.application_create(actor=_actor(request), **data)
-        return Response(self._answer_applicant(application), status=status.HTTP_201_CREATED)
+        if "employer" not in data and key is None:  # the hot path: no second transaction around it
+            application = services.application_create(actor=_actor(request), **data)
+            return Response(self._answer_applicant(application), status=status.HTTP_201_CREATED)
+        try:
+            with transaction.atomic():  # the write, its key and its answer commit together
+                if "employer" in data:
+                    application = employer_application_create(actor=_actor(request), **data)
+                    answer = self._present(application.pk)
+                else:
+                    application = services.application_create(actor=_actor(request), **data)
+                    answer = self._answer_applicant(application)
+                if key is not None:
+                    services.application_create_key_save(
+                        actor=_actor(request), key=key, request_sha256=digest, application=application
+                    )
+        except IntegrityError:
+            # The same key from a request running at the same moment, which committed first: this one is
+            # undone, and answered with that one's application.
+            if key is None or (replay := self._replay(key, digest)) is None:
+                raise
+            return replay
+        return Response(answer, status=status.HTTP_201_CREATED)
+
+    def _replay(self, key: str, digest: str) -> Response | None:
+        """The answer to a create already made with this key by this person, or None."""
+        record = ApplicationCreateKey.objects.filter(user=self.request.user.pk, key=key).first()
+        if record is None:
+            return None
+        if record.request_sha256 != digest:
+            raise Conflict(_("This Idempotency-Key was already used with a different request."))
+        response = Response(self._present(record.application_id), status=status.HTTP_201_CREATED)
+        response["Idempotent-Replayed"] = "true"
+        return response
 
     @extend_schema(
         summary="Change a draft",

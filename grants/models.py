@@ -263,6 +263,24 @@ class Application(models.Model):
         return self.status not in self.UNDECIDED
 
 
+class ApplicationCreateKey(AppendOnlyModel):
+    """An `Idempotency-Key` a client sent with `POST /api/v1/applications/`, and the application that
+    request created, written in the same transaction. The same key again from the same person gets that
+    application back instead of a second one (a client retrying after a timeout or an ambiguous 500); the
+    same key with a different request is refused."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    key = models.CharField(max_length=120)
+    request_sha256 = models.CharField(max_length=64)
+    application = models.ForeignKey("Application", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="one_application_per_create_key")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.key} -> {self.application_id}"
+
+
 class ApplicationEvent(AppendOnlyModel):
     """Every move and every notable action on an application, written in the same transaction."""
 

@@ -42,6 +42,7 @@ from core.uploads import validate_upload
 from grants import tasks
 from grants.models import (
     Application,
+    ApplicationCreateKey,
     ApplicationDocument,
     ApplicationEvent,
     Demographics,
@@ -302,6 +303,18 @@ def application_create(
     application.save()
     ApplicationEvent.objects.create(application=application, actor=actor, action="created", to_status=S.DRAFT)
     return application
+
+
+@transaction.atomic
+def application_create_key_save(
+    *, actor: User, key: str, request_sha256: str, application: Application
+) -> ApplicationCreateKey:
+    """Record the Idempotency-Key under which `actor` created `application` (in the same transaction as
+    the create, so a retry finds the key exactly when the application exists). Raises IntegrityError if
+    the actor used the key already: the caller answers with that application instead."""
+    return ApplicationCreateKey.objects.create(
+        user=actor, key=key, request_sha256=request_sha256, application=application
+    )
 
 
 @transaction.atomic
