@@ -17,20 +17,22 @@ from core.exceptions import ApplicationError
 
 
 class AnswerInsideTheWrite:
-    """A viewset mixin: a write (POST, PUT, PATCH, DELETE) and the reading of its answer run in one
+    """A view mixin: a write (POST, PUT, PATCH, DELETE) and the reading of its answer run in one
     transaction. The services commit their own work; without this, a view that reads the object again to
     answer does so after the commit, and a connection lost in between answers 500 for a write that was
-    saved (seen in the fault run: docs/quality.md). Inside one transaction the two
-    succeed or fail together. An error answer (4xx) keeps what completed before it, as the services
-    alone would; an exception rolls everything back. Reads are untouched.
+    saved (seen in the fault run: docs/quality.md). Inside one transaction the two succeed or fail
+    together. An error answer (4xx) keeps what completed before it, as the services alone would; an
+    exception rolls everything back. Reads are untouched.
 
-    Viewsets that already answer from the service's own objects set `answer_inside_the_write = False`
-    (grants.api.ApplicationViewSet: its hot paths would pay a savepoint per service for nothing)."""
+    `actions_answering_from_the_service` names a viewset's actions that build their answer from the
+    objects their service returned and read nothing afterwards: they run without the outer transaction,
+    which would only cost a savepoint per service (grants.api.ApplicationViewSet's busiest writes)."""
 
-    answer_inside_the_write = True
+    actions_answering_from_the_service: frozenset[str] = frozenset()
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if not self.answer_inside_the_write or request.method in SAFE_METHODS:
+        action = getattr(self, "action_map", {}).get((request.method or "").lower())
+        if request.method in SAFE_METHODS or action in self.actions_answering_from_the_service:
             return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
         with transaction.atomic():
             return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]

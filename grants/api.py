@@ -189,7 +189,11 @@ class ApplicationViewSet(AwardActionsMixin, JsonViewSet):
 
     serializer_class = ApplicationSerializer
     pagination_class = ApplicationPagination
-    answer_inside_the_write = False  # each write answers from its service's objects (_write_and_answer)
+    # The load profile's writes answer from their services' objects (create with an employer or a key
+    # opens its own transaction); every other write runs inside one with its answer (core.api).
+    actions_answering_from_the_service = frozenset(
+        {"create", "partial_update", "submit", "withdraw", "respond", "documents"}
+    )
     filterset_class = selectors.QueueFilter
     queryset = Application.objects.none()
     lookup_value_regex = ID_REGEX
@@ -237,25 +241,24 @@ class ApplicationViewSet(AwardActionsMixin, JsonViewSet):
     ) -> dict[str, Any]:
         """Run a write (the caller checked who may make it) and build the answer as `_present` would,
         from the service's object (`application_of` finds the application in what the service returned)
-        plus its reviewers, read in the same transaction: the answer never needs the database after the
-        commit, so a connection lost just after a committed write cannot turn its success into a 500,
-        and a failure before the commit undoes the write. `as_staff`: the caller passed `can_decide`, so
-        they see the staff view (saves asking again)."""
+        plus its reviewers. It runs inside the transaction the viewset gives each such action
+        (core.api.AnswerInsideTheWrite), so the answer never needs the database after the commit and a
+        failure before the commit undoes the write. `as_staff`: the caller passed `can_decide`, so they
+        see the staff view (saves asking again)."""
         user = self.request.user
-        with transaction.atomic():  # the whole answer, and whatever it reads, before the commit
-            result = write()
-            application = application_of(result) if application_of else result
-            if is_applicant_side(user, application):  # as _present: their own side's view comes first
-                return self._answer_applicant(application)
-            prefetch_related_objects(
-                [application],
-                Prefetch("assignments", queryset=ReviewAssignment.objects.select_related("reviewer")),
-            )
-            assignment = next((a for a in application.assignments.all() if a.reviewer_id == user.pk), None)
-            context = {**self.get_serializer_context(), "assignments": {application.pk: assignment}}
-            if as_staff or is_staff_viewer(user, application):
-                return ApplicationStaffSerializer(application, context=context).data
-            return ApplicationMinimalSerializer(application, context=context).data
+        result = write()
+        application = application_of(result) if application_of else result
+        if is_applicant_side(user, application):  # as _present: their own side's view comes first
+            return self._answer_applicant(application)
+        prefetch_related_objects(
+            [application],
+            Prefetch("assignments", queryset=ReviewAssignment.objects.select_related("reviewer")),
+        )
+        assignment = next((a for a in application.assignments.all() if a.reviewer_id == user.pk), None)
+        context = {**self.get_serializer_context(), "assignments": {application.pk: assignment}}
+        if as_staff or is_staff_viewer(user, application):
+            return ApplicationStaffSerializer(application, context=context).data
+        return ApplicationMinimalSerializer(application, context=context).data
 
     def _act(
         self,
@@ -543,17 +546,13 @@ class ApplicationViewSet(AwardActionsMixin, JsonViewSet):
             raise NotAllowed(_("This application is not assigned to you."))
         serializer = ConflictSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        answer: dict[str, Any]
-        with transaction.atomic():  # the answer is read before the commit, never after it
-            assignment = services.conflict_declare(
-                actor=_actor(request), application=application, **serializer.validated_data
-            )
-            if assignment.conflict == ReviewAssignment.Conflict.DECLARED:
-                context = {"assignments": {application.pk: assignment}}
-                answer = ApplicationMinimalSerializer(application, context=context).data
-            else:
-                answer = self._present(application.pk)
-        return Response(answer)
+        assignment = services.conflict_declare(
+            actor=_actor(request), application=application, **serializer.validated_data
+        )
+        if assignment.conflict == ReviewAssignment.Conflict.DECLARED:
+            context = {"assignments": {application.pk: assignment}}
+            return Response(ApplicationMinimalSerializer(application, context=context).data)
+        return Response(self._present(application.pk))
 
     @extend_schema(
         methods=["GET"],
@@ -585,14 +584,11 @@ class ApplicationViewSet(AwardActionsMixin, JsonViewSet):
             raise NotAllowed(_("This application is not assigned to you."))
         serializer = ReviewCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        with transaction.atomic():  # the answer is read before the commit, never after it
-            review = services.review_submit(
-                actor=_actor(request), application=application, **serializer.validated_data
-            )
-            answer = ReviewSerializer(
-                Review.objects.select_related("assignment__reviewer").get(pk=review.pk)
-            ).data
-        return Response(answer, status=status.HTTP_201_CREATED)
+        review = services.review_submit(
+            actor=_actor(request), application=application, **serializer.validated_data
+        )
+        review = Review.objects.select_related("assignment__reviewer").get(pk=review.pk)
+        return Response(ReviewSerializer(review).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="Ask the applicant for more information",

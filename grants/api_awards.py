@@ -20,7 +20,6 @@ from datetime import date
 from typing import Any
 
 import django_filters
-from django.db import transaction
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.http import HttpResponse
 from django.utils import timezone
@@ -135,12 +134,13 @@ class AwardActionsMixin:
         _applicant_side_only(request.user, application)
         serializer = ClaimCompletionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        with transaction.atomic():  # the answer is read before the commit, never after it
-            claim = services_awards.completion_claim(
-                actor=_actor(request), application=application, **serializer.validated_data
-            )
-            answer = ClaimSerializer(_claim_for_output(claim.pk), context={"request": request}).data
-        return Response(answer, status=status.HTTP_201_CREATED)
+        claim = services_awards.completion_claim(
+            actor=_actor(request), application=application, **serializer.validated_data
+        )
+        return Response(
+            ClaimSerializer(_claim_for_output(claim.pk), context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
 
     @extend_schema(
         summary="Verify the open completion claim",

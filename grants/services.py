@@ -67,9 +67,9 @@ from grants.selectors import (
     rule_profile,
     worker_profile_for,
 )
-from programs.models import CapRule, Credential, FundingRound, Program, ProgramCredential
+from programs.models import Credential, FundingRound, Program, ProgramCredential
 from programs.permissions import can_manage_program
-from programs.rules import Usage, maximum_award
+from programs.rules import EMPLOYER_SCOPES, PERSON_SCOPES, Usage, maximum_award
 from programs.selectors import open_round, program_eligibility
 from programs.services import BUDGET_EXHAUSTED, budget_commit, budget_lock
 
@@ -361,9 +361,9 @@ def assess(application: Application, *, profile: WorkerProfile | None = None) ->
     # What the applicant (and employer) already hold counts only against caps of those scopes: a program
     # without them needs no sums.
     usage = Usage()
-    if scopes & {CapRule.Scope.PER_PERSON_YEAR, CapRule.Scope.PER_PERSON_LIFETIME}:
+    if scopes & PERSON_SCOPES:
         usage = cap_usage(applicant=application.applicant, program=program, excluding=application)
-    if employer is not None and scopes & {CapRule.Scope.PER_EMPLOYER_ROUND, CapRule.Scope.PER_EMPLOYER_YEAR}:
+    if employer is not None and scopes & EMPLOYER_SCOPES:
         usage = employer_cap_usage(
             usage=usage,
             employer=employer,

@@ -522,6 +522,7 @@ _USAGE_BY_SCOPE = {
     "per_employer_year": "employer_year",
 }
 EMPLOYER_SCOPES = {"per_employer_round", "per_employer_year"}
+PERSON_SCOPES = {"per_person_year", "per_person_lifetime"}
 
 
 def maximum_award(
