@@ -210,10 +210,12 @@ class ApplicationViewSet(AwardActionsMixin, JsonViewSet):
             return self._keyset
         return super().paginator
 
-    def _visible(self, pk: str) -> Application:
-        return get_visible_or_404(
-            self.get_queryset().select_related("program", "credential", "funding_round"), pk=pk
-        )
+    def _visible(self, pk: str, *related: str) -> Application:
+        """The application if the caller may see it, else 404. Alone, without its program, credential or
+        round: the checks before a write need only its own columns, and the service reads it again,
+        locked, with what it needs (`related` names what a read goes on to use)."""
+        visible = self.get_queryset()
+        return get_visible_or_404(visible.select_related(*related) if related else visible, pk=pk)
 
     def _present(self, pk: Any) -> dict[str, Any]:
         user = self.request.user
@@ -431,7 +433,7 @@ class ApplicationViewSet(AwardActionsMixin, JsonViewSet):
     )
     @action(detail=True, methods=["get"])
     def assessment(self, request: Request, pk: str) -> Response:
-        application = self._visible(pk)
+        application = self._visible(pk, "program", "credential", "funding_round")
         _applicant_side_only(request.user, application)
         if application.status != Application.Status.DRAFT:
             raise Conflict(_("The assessment is shown for drafts; this application has been submitted."))

@@ -74,7 +74,7 @@ def manages(user: AnyUser, application: Application) -> bool:
     return bool(
         is_signed_in(user)
         and user.has_role(Role.PROGRAM_MANAGER)
-        and application.program.managers.filter(pk=user.pk).exists()
+        and Program.managers.through.objects.filter(program_id=application.program_id, user=user).exists()
     )
 
 

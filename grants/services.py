@@ -83,10 +83,14 @@ def _require(decision: Decision) -> None:
         raise NotAllowed(decision.reason)
 
 
-def _lock(application: Application) -> Application:
+LOCK_RELATED = ("program", "credential", "funding_round", "applicant", "filed_by")
+
+
+def _lock(application: Application, related: tuple[str, ...] = LOCK_RELATED) -> Application:
     """The application, locked (FOR NO KEY UPDATE) until the transaction ends, with its program, credential
     and round held in key-share mode; the applicant and the person who filed it come in the same query,
-    unlocked, for the notices and the API's answer.
+    unlocked, for the notices and the API's answer (`related=()`: the application alone, for a service
+    that needs none of them).
 
     What each lock excludes:
     - The application row: every other write to this application (each service takes this lock first),
@@ -102,11 +106,9 @@ def _lock(application: Application) -> Application:
     - What needs one program's writes in a line (caps per person and per employer, the round's share
       of the budget) is serialised by the budget lock, which an approval takes before counting awards.
       Funding one credential twice for one person is refused by a unique constraint in the database."""
-    locked = (
-        Application.objects.select_for_update(of=("self",), no_key=True)
-        .select_related("program", "credential", "funding_round", "applicant", "filed_by")
-        .get(pk=application.pk)
-    )
+    rows = Application.objects.select_for_update(of=("self",), no_key=True)
+    # (select_related() with no names would follow every foreign key.)
+    locked = (rows.select_related(*related) if related else rows).get(pk=application.pk)
     _share_rules(locked)
     return locked
 
@@ -471,7 +473,7 @@ def application_document_add(
     kind: str = ApplicationDocument.Kind.EVIDENCE,
 ) -> ApplicationDocument:
     """Attach a PDF, PNG or JPEG, checked by content and size; stored under a random name."""
-    locked = _lock(application)
+    locked = _lock(application, related=())
     if not is_applicant_side(actor, locked):
         raise NotAllowed(_("Only the applicant can add documents to this application."))
     if locked.status not in (S.DRAFT, S.MORE_INFO_REQUESTED):
