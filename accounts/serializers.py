@@ -3,6 +3,7 @@ from rest_framework import serializers
 
 from accounts.models import RoleChange, User
 from accounts.roles import Role
+from core.serializers import ModelSerializer
 
 
 class TokenRequestSerializer(serializers.Serializer):
@@ -14,7 +15,7 @@ class TokenSerializer(serializers.Serializer):
     token = serializers.CharField(read_only=True)
 
 
-class UserSerializer(serializers.ModelSerializer):
+class UserSerializer(ModelSerializer):
     roles = serializers.SerializerMethodField()
 
     class Meta:
@@ -56,7 +57,7 @@ class RoleChangeRequestSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=500, allow_blank=True, required=False, default="")
 
 
-class RoleChangeSerializer(serializers.ModelSerializer):
+class RoleChangeSerializer(ModelSerializer):
     actor = serializers.EmailField(source="actor.email", read_only=True, allow_null=True, default=None)
 
     class Meta:

@@ -14,6 +14,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.permissions import AnyUser
+from core.serializers import ModelSerializer
 from employers.models import (
     Employer,
     JobRole,
@@ -103,7 +104,7 @@ class RepresentativePersonSerializer(serializers.Serializer):
 # ---------------------------------------------------------------- employers
 
 
-class EmployerSerializer(serializers.ModelSerializer):
+class EmployerSerializer(ModelSerializer):
     status = status_output(Employer.Status.choices)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     size_class = size_class_choice(read_only=True)
@@ -168,7 +169,7 @@ class EmployerSuspendSerializer(NoUnknownFieldsMixin, serializers.Serializer):
 # ---------------------------------------------------------------- representatives
 
 
-class RepresentativeSerializer(serializers.ModelSerializer):
+class RepresentativeSerializer(ModelSerializer):
     user = RepresentativePersonSerializer(read_only=True)
     added_by = RepresentativePersonSerializer(read_only=True, allow_null=True)
     is_active = serializers.BooleanField(read_only=True)
@@ -179,7 +180,7 @@ class RepresentativeSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class RepresentativeInvitationSerializer(serializers.ModelSerializer):
+class RepresentativeInvitationSerializer(ModelSerializer):
     employer = serializers.IntegerField(source="employer_id", read_only=True)
     is_open = serializers.BooleanField(read_only=True)
 
@@ -300,7 +301,7 @@ PLEDGE_FIELDS = [
 ]
 
 
-class PledgeSerializer(serializers.ModelSerializer):
+class PledgeSerializer(ModelSerializer):
     """A pledge with its progress. Read from employers.selectors.pledges_with_progress, the progress
     costs no query of its own. Context: `staff` (whether to show the in-name-only flag)."""
 
@@ -369,7 +370,7 @@ REPORT_FIGURES = list(ProgressReport.FIGURES)
 VERIFIED_FIGURES = [f"verified_{name}" for name in REPORT_FIGURES]
 
 
-class ProgressReportSerializer(serializers.ModelSerializer):
+class ProgressReportSerializer(ModelSerializer):
     pledge = serializers.IntegerField(source="pledge_id", read_only=True)
     status = status_output(ProgressReport.Status.choices)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
@@ -455,14 +456,14 @@ class ProgressReportReturnSerializer(NoUnknownFieldsMixin, serializers.Serialize
 # ---------------------------------------------------------------- job roles
 
 
-class OccupationBriefSerializer(serializers.ModelSerializer):
+class OccupationBriefSerializer(ModelSerializer):
     class Meta:
         model = Occupation
         fields = ["code", "title"]
         read_only_fields = fields
 
 
-class JobRoleSerializer(serializers.ModelSerializer):
+class JobRoleSerializer(ModelSerializer):
     employer = serializers.IntegerField(source="employer_id", read_only=True)
     employer_name = serializers.CharField(source="employer.display_name", read_only=True)
     pledge = serializers.IntegerField(source="pledge_id", read_only=True, allow_null=True)

@@ -15,6 +15,7 @@ from rest_framework import serializers
 
 from accounts.models import User
 from core.demographics import INCOME_BAND_CHOICES
+from core.serializers import ModelSerializer
 from employers.models import Employer
 from employers.selectors import employers_for_user
 from grants.models import (
@@ -78,7 +79,7 @@ class PersonSerializer(serializers.Serializer):
     name = serializers.CharField(source="full_name", read_only=True)
 
 
-class ApplicationMinimalSerializer(serializers.ModelSerializer):
+class ApplicationMinimalSerializer(ModelSerializer):
     """What a reviewer sees before declaring whether they have a conflict of interest: enough to decide."""
 
     applicant_name = serializers.CharField(source="applicant.full_name", read_only=True)
@@ -213,7 +214,7 @@ class ApplicationStaffSerializer(ApplicationSerializer):
         ]
 
 
-class ApplicationRowSerializer(serializers.ModelSerializer):
+class ApplicationRowSerializer(ModelSerializer):
     """A row of a list. For a reviewer who has not yet declared a conflict, only the minimal fields are
     filled; the others are null."""
 
@@ -347,7 +348,7 @@ class ReviewCreateSerializer(NoUnknownFieldsMixin, serializers.Serializer):
     comments = Text(max_length=TEXT_MAX, allow_blank=True, required=False, default="")
 
 
-class ReviewSerializer(serializers.ModelSerializer):
+class ReviewSerializer(ModelSerializer):
     reviewer = PersonSerializer(source="assignment.reviewer", read_only=True)
     checklist = serializers.DictField(child=serializers.BooleanField(), read_only=True)
     scores = serializers.DictField(child=serializers.IntegerField(), read_only=True)
@@ -394,7 +395,7 @@ class RejectSerializer(NoUnknownFieldsMixin, serializers.Serializer):
 # ---------------------------------------------------------------- events, documents, assessment
 
 
-class EventSerializer(serializers.ModelSerializer):
+class EventSerializer(ModelSerializer):
     visibility = serializers.ChoiceField(choices=ApplicationEvent.Visibility.choices, read_only=True)
 
     class Meta:
@@ -413,7 +414,7 @@ class StaffEventSerializer(EventSerializer):
         read_only_fields = fields
 
 
-class DocumentSerializer(serializers.ModelSerializer):
+class DocumentSerializer(ModelSerializer):
     kind = serializers.CharField(
         read_only=True,
         help_text=_("One of: %(values)s.") % {"values": ", ".join(ApplicationDocument.Kind.values)},

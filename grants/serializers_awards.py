@@ -14,6 +14,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.money import CURRENCY_CHOICES
+from core.serializers import ModelSerializer
 from grants.models import (
     ApplicationDocument,
     Clawback,
@@ -160,7 +161,7 @@ class ReasonOptionalSerializer(NoUnknownFieldsMixin, serializers.Serializer):
 # ---------------------------------------------------------------- claims: output
 
 
-class ClaimDocumentSerializer(serializers.ModelSerializer):
+class ClaimDocumentSerializer(ModelSerializer):
     download_url = serializers.SerializerMethodField()
 
     class Meta:
@@ -192,7 +193,7 @@ class BadgeChecksSerializer(serializers.Serializer):
     checks = BadgeCheckSerializer(many=True, read_only=True)
 
 
-class ClaimSerializer(serializers.ModelSerializer):
+class ClaimSerializer(ModelSerializer):
     """A completion claim. The applicant side sees whether the badge verified; staff also see each check
     (`badge_checks`, null for the applicant side or when no badge was given) and who decided."""
 
@@ -250,7 +251,7 @@ class ClaimSerializer(serializers.ModelSerializer):
 # ---------------------------------------------------------------- payments
 
 
-class PaymentEventSerializer(serializers.ModelSerializer):
+class PaymentEventSerializer(ModelSerializer):
     actor = PersonSerializer(read_only=True, allow_null=True)
     payload = serializers.DictField(read_only=True)
 
@@ -260,7 +261,7 @@ class PaymentEventSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PaymentSerializer(serializers.ModelSerializer):
+class PaymentSerializer(ModelSerializer):
     application_reference = serializers.CharField(source="application.reference", read_only=True)
     program = serializers.CharField(source="application.program.code", read_only=True)
     status = choice_field(Payment.Status.choices, read_only=True)
@@ -313,7 +314,7 @@ class PaymentApproveSerializer(NoUnknownFieldsMixin, serializers.Serializer):
     application = VisibleApplicationField(help_text=_("The award whose verified claim is to be paid."))
 
 
-class BatchSerializer(serializers.ModelSerializer):
+class BatchSerializer(ModelSerializer):
     status = choice_field(PaymentBatch.Status.choices, read_only=True)
     created_by = PersonSerializer(read_only=True)
     sent_by = PersonSerializer(read_only=True, allow_null=True)
@@ -397,7 +398,7 @@ class ReconcileSerializer(NoUnknownFieldsMixin, serializers.Serializer):
 # ---------------------------------------------------------------- clawbacks
 
 
-class ClawbackSerializer(serializers.ModelSerializer):
+class ClawbackSerializer(ModelSerializer):
     application_reference = serializers.CharField(source="application.reference", read_only=True)
     payment_reference = serializers.CharField(source="payment.reference", read_only=True)
     currency = serializers.CharField(source="payment.currency", read_only=True)
@@ -432,7 +433,7 @@ class ClawbackCreateSerializer(NoUnknownFieldsMixin, serializers.Serializer):
 # ---------------------------------------------------------------- outcomes
 
 
-class OutcomeSerializer(serializers.ModelSerializer):
+class OutcomeSerializer(ModelSerializer):
     application_reference = serializers.CharField(source="application.reference", read_only=True)
     currency = serializers.CharField(source="application.program.currency", read_only=True)
     source = choice_field(Outcome.Source.choices, read_only=True)  # type: ignore[assignment]
@@ -487,7 +488,7 @@ class OutcomeVerifiedSerializer(_OutcomeFieldsSerializer):
     )
 
 
-class FollowUpSerializer(serializers.ModelSerializer):
+class FollowUpSerializer(ModelSerializer):
     application_reference = serializers.CharField(source="application.reference", read_only=True)
     credential_title = serializers.CharField(source="application.credential.title", read_only=True)
 

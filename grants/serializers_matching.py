@@ -9,6 +9,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from core.serializers import ModelSerializer
 from employers.models import CandidateInvitation, Hire, JobRole
 from grants.serializers import NoUnknownFieldsMixin
 from programs.serializers import Flag, SkillSerializer, Text, WholeNumber, money_input, money_output
@@ -32,7 +33,7 @@ class MatchQuerySerializer(serializers.Serializer):
     )
 
 
-class MatchedRoleSerializer(serializers.ModelSerializer):
+class MatchedRoleSerializer(ModelSerializer):
     """A job role matching the worker's verified skills."""
 
     employer = serializers.IntegerField(source="employer_id", read_only=True)
@@ -98,7 +99,7 @@ class InviteSerializer(NoUnknownFieldsMixin, serializers.Serializer):
     message = Text(max_length=MESSAGE_MAX, allow_blank=True, required=False, default="")
 
 
-class InvitationSerializer(serializers.ModelSerializer):
+class InvitationSerializer(ModelSerializer):
     job_role = serializers.IntegerField(source="job_role_id", read_only=True)
     worker = serializers.IntegerField(source="worker_id", read_only=True)
 
@@ -116,7 +117,7 @@ class HireCreateSerializer(NoUnknownFieldsMixin, serializers.Serializer):
     has_four_year_degree = Flag()
 
 
-class HireSerializer(serializers.ModelSerializer):
+class HireSerializer(ModelSerializer):
     employer = serializers.IntegerField(source="employer_id", read_only=True)
     employer_name = serializers.CharField(source="employer.display_name", read_only=True)
     job_role = serializers.IntegerField(source="job_role_id", read_only=True, allow_null=True)

@@ -15,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.permissions import get_visible_or_404, is_signed_in
+from core.serializers import ModelSerializer
 from programs import services
 from programs.api import JsonViewSet, _actor, _errors, _require
 from programs.models import BadgeIssuer, TrainingProvider
@@ -29,7 +30,7 @@ class _Person(serializers.Serializer):
     name = serializers.CharField(source="full_name", read_only=True)
 
 
-class BadgeIssuerSerializer(serializers.ModelSerializer):
+class BadgeIssuerSerializer(ModelSerializer):
     provider = serializers.IntegerField(source="provider_id", read_only=True)
     public_keys = serializers.ListField(child=serializers.DictField(), read_only=True)
     is_active = serializers.SerializerMethodField()

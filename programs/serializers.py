@@ -13,6 +13,7 @@ from rest_framework import serializers
 
 from accounts.permissions import AnyUser
 from core.money import CURRENCY_CHOICES, DECIMAL_PLACES, MAX_DIGITS
+from core.serializers import ModelSerializer
 from programs.api_selectors import credentials_visible_to
 from programs.models import (
     CapRule,
@@ -156,7 +157,7 @@ def describe_rule(kind: str, parameters: Mapping[str, Any], currency: str = "") 
     return f"{label}."
 
 
-class CapRuleSerializer(serializers.ModelSerializer):
+class CapRuleSerializer(ModelSerializer):
     amount = money_output()
 
     class Meta:
@@ -171,7 +172,7 @@ class CapRuleCreateSerializer(serializers.Serializer):
     note = Text(max_length=200, allow_blank=True, required=False, default="")
 
 
-class EligibilityRuleSerializer(serializers.ModelSerializer):
+class EligibilityRuleSerializer(ModelSerializer):
     parameters = serializers.DictField(read_only=True)
     description = serializers.SerializerMethodField()
 
@@ -191,7 +192,7 @@ class EligibilityRuleCreateSerializer(serializers.Serializer):
     )
 
 
-class ScoringCriterionSerializer(serializers.ModelSerializer):
+class ScoringCriterionSerializer(ModelSerializer):
     weight = serializers.DecimalField(max_digits=5, decimal_places=2, coerce_to_string=True, read_only=True)
 
     class Meta:
@@ -212,7 +213,7 @@ class ScoringCriterionCreateSerializer(serializers.Serializer):
     guidance = Text(max_length=5000, allow_blank=True, required=False, default="")
 
 
-class FundingRoundSerializer(serializers.ModelSerializer):
+class FundingRoundSerializer(ModelSerializer):
     budget_share = money_output(allow_null=True)
     is_open = serializers.SerializerMethodField(help_text=_("Accepting applications now."))
 
@@ -241,7 +242,7 @@ class FundingRoundWriteSerializer(serializers.Serializer):
         return attrs
 
 
-class ProgramCredentialSerializer(serializers.ModelSerializer):
+class ProgramCredentialSerializer(ModelSerializer):
     credential = serializers.IntegerField(source="credential_id", read_only=True)
     title = serializers.CharField(source="credential.title", read_only=True)
     provider = serializers.CharField(source="credential.provider.name", read_only=True)
@@ -289,7 +290,7 @@ PROGRAM_SETTING_FIELDS = [
 ]
 
 
-class ProgramSerializer(serializers.ModelSerializer):
+class ProgramSerializer(ModelSerializer):
     priority_order = serializers.ListField(
         child=serializers.ChoiceField(choices=Program.PriorityGroup.choices), read_only=True
     )
@@ -417,7 +418,7 @@ class LedgerKindField(serializers.CharField):
     pass
 
 
-class LedgerEntrySerializer(serializers.ModelSerializer):
+class LedgerEntrySerializer(ModelSerializer):
     kind = LedgerKindField(read_only=True)
     amount = money_output()
     actor = serializers.EmailField(source="actor.email", read_only=True, allow_null=True, default=None)
@@ -520,7 +521,7 @@ class EligibilityCheckResultSerializer(serializers.Serializer):
 # ---------------------------------------------------------------- catalog
 
 
-class ProviderSerializer(serializers.ModelSerializer):
+class ProviderSerializer(ModelSerializer):
     website = web_address_output()
     eligible_today = serializers.SerializerMethodField(help_text=_("On the eligible-provider list today."))
 
@@ -558,7 +559,7 @@ class ProviderWriteSerializer(serializers.Serializer):
         return attrs
 
 
-class SkillSerializer(serializers.ModelSerializer):
+class SkillSerializer(ModelSerializer):
     class Meta:
         model = Skill
         fields = ["id", "taxonomy", "taxonomy_version", "code", "label"]
@@ -572,21 +573,21 @@ class SkillWriteSerializer(serializers.Serializer):
     label = Text(max_length=200)  # type: ignore[assignment]  # a field, not Field.label: DRF pops it
 
 
-class OccupationSerializer(serializers.ModelSerializer):
+class OccupationSerializer(ModelSerializer):
     class Meta:
         model = Occupation
         fields = ["code", "title"]
         read_only_fields = fields
 
 
-class ProviderBriefSerializer(serializers.ModelSerializer):
+class ProviderBriefSerializer(ModelSerializer):
     class Meta:
         model = TrainingProvider
         fields = ["id", "name"]
         read_only_fields = fields
 
 
-class CredentialSerializer(serializers.ModelSerializer):
+class CredentialSerializer(ModelSerializer):
     provider = ProviderBriefSerializer(read_only=True)
     cost = money_output()
     website = web_address_output()
@@ -615,7 +616,7 @@ class CredentialSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CredentialFundingSerializer(serializers.ModelSerializer):
+class CredentialFundingSerializer(ModelSerializer):
     program = serializers.CharField(source="program.code", read_only=True)
     program_name = serializers.CharField(source="program.name", read_only=True)
     maximum_amount = money_output(allow_null=True)
@@ -671,7 +672,7 @@ class CredentialWriteSerializer(serializers.Serializer):
 # ---------------------------------------------------------------- credential requests
 
 
-class CredentialRequestSerializer(serializers.ModelSerializer):
+class CredentialRequestSerializer(ModelSerializer):
     program = serializers.CharField(source="program.code", read_only=True, allow_null=True, default=None)
     cost = money_output(allow_null=True)
     provider_website = web_address_output()

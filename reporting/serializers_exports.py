@@ -4,6 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
+from core.serializers import ModelSerializer
 from reporting.exports import export_status
 from reporting.models import ExportJob
 
@@ -28,7 +29,7 @@ class ExportJobCreateSerializer(serializers.Serializer):
     )
 
 
-class ExportJobSerializer(serializers.ModelSerializer):
+class ExportJobSerializer(ModelSerializer):
     kind = ExportKindField(read_only=True)
     status = serializers.SerializerMethodField(
         help_text="queued, running, done or failed (a job that stopped without finishing is failed)."
