@@ -66,6 +66,24 @@ def test_database_url_switches_to_postgresql() -> None:
     assert "('django.db.backends.postgresql', 'skillsfund')" in result.stdout
 
 
+@pytest.mark.parametrize(("setting", "expected"), [(None, True), ("false", False), ("true", True)])
+def test_postgresql_binds_parameters_on_the_server_unless_turned_off(setting, expected) -> None:
+    expr = "s.DATABASES['default']['OPTIONS'].get('server_side_binding')"
+    env = {"DJANGO_DEBUG": "true", "DATABASE_URL": "postgres://app@db.internal:5432/skillsfund"}
+    if setting is not None:
+        env["DATABASE_SERVER_SIDE_BINDING"] = setting
+    result = run_python(SHOW.format(expr=expr), env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith(repr(expected))
+
+
+def test_the_web_workers_tune_the_cycle_collector() -> None:
+    code = "import gc; import config.wsgi; print(gc.get_threshold(), gc.get_freeze_count() > 10000)"
+    result = run_python(code, {"DJANGO_DEBUG": "true"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith("(50000, 20, 100) True")
+
+
 def test_production_values_pass_check_deploy() -> None:
     clean = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "DATABASE_"))}
     result = subprocess.run(  # noqa: S603
