@@ -111,6 +111,7 @@ class Measure:
             for title, order, pattern in (
                 ("own code by cumulative time", "cumulative", str(ROOT / "[a-z]") + "(?!.*benchmarks)"),
                 ("any function by own time", "tottime", ""),
+                ("any function by cumulative time", "cumulative", ""),
             ):
                 out = io.StringIO()
                 stats = pstats.Stats(profile, stream=out)
