@@ -147,7 +147,7 @@ load-db: install
 		then $(LOAD_ENV) $(PY) manage.py collectstatic --no-input -v0; fi
 	$(LOAD_ENV) $(PY) benchmarks/load_setup.py --out $(LOAD_DIR)/accounts.json 2>$(LOAD_DIR)/setup.log
 
-# LOAD_ATTEMPTS=N (CI uses 3): when an attempt misses only the speed targets (every correctness check
+# LOAD_ATTEMPTS=N (CI uses 5): when an attempt misses only the speed targets (every correctness check
 # passed), measure again on a fresh database, up to N times; each attempt's output is kept in
 # var/load-attempts/<n>/. A failed correctness check is never measured again.
 LOAD_ATTEMPTS ?= 1

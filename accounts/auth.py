@@ -54,7 +54,7 @@ class TokenAuthentication(DrfTokenAuthentication):
     """DRF's token authentication in one hand-written query: the token's user and the names of the user's
     roles (a subquery), instead of DRF's ORM query and a second query on the first role check. Same
     refusals, same header. Every API request passes here, so the ORM's cost of building the query (~1.1 ms
-    of CPU, most of what a request spends before its view; benchmarks/README.md) is worth saving: the SQL
+    of CPU, most of what a request spends before its view; docs/quality.md) is worth saving: the SQL
     is built once per database vendor from the models' own table and column names."""
 
     _sql: ClassVar[dict[str, str]] = {}
