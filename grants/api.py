@@ -300,8 +300,11 @@ class ApplicationViewSet(AwardActionsMixin, JsonViewSet):
         user = request.user
         visible = self.get_queryset()
         if has_any_role(user, QUEUE_ROLES):
-            # Reuse the backend's refusal of empty typed values; then the queue selector filters.
-            StrictFilterBackend().get_filterset(request, visible, self)
+            # The backend's refusal of empty typed values (without building a second filter set); then
+            # the queue selector builds the one that filters.
+            StrictFilterBackend.refuse_empty_typed_values(
+                selectors.QueueFilter.base_filters, request.query_params
+            )
             filterset, queryset = selectors.review_queue(visible, request.query_params, request=request)
             if not filterset.is_valid():
                 raise DrfValidationError(filterset.errors)

@@ -188,16 +188,22 @@ class StrictFilterBackend(DjangoFilterBackend):
     def get_filterset(self, request: Request, queryset: QuerySet[Any], view: Any) -> Any:
         filterset = super().get_filterset(request, queryset, view)
         if filterset is not None:
-            empty = [
-                name
-                for name, declared in filterset.filters.items()
-                if isinstance(declared, self.typed_filters) and request.query_params.get(name, None) == ""
-            ]
-            if empty:
-                raise DrfValidationError(
-                    {name: [_("Give a value, or leave the parameter out.")] for name in empty}
-                )
+            self.refuse_empty_typed_values(filterset.filters, request.query_params)
         return filterset
+
+    @classmethod
+    def refuse_empty_typed_values(cls, filters: dict[str, Any], params: Any) -> None:
+        """The refusal alone, for a view that builds its filter set itself: from a FilterSet class's
+        `base_filters` it needs no filter set (building one copies every filter)."""
+        empty = [
+            name
+            for name, declared in filters.items()
+            if isinstance(declared, cls.typed_filters) and params.get(name, None) == ""
+        ]
+        if empty:
+            raise DrfValidationError(
+                {name: [_("Give a value, or leave the parameter out.")] for name in empty}
+            )
 
 
 class JsonViewSet(AnswerInsideTheWrite, viewsets.GenericViewSet):

@@ -548,6 +548,15 @@ def test_list_is_the_queue_for_staff_and_own_applications_for_workers(world: Wor
     ]
 
 
+@pytest.mark.parametrize(
+    "name", ["funding_round", "priority_group", "submitted_from", "submitted_to", "sort"]
+)
+def test_the_queue_refuses_an_empty_typed_filter_naming_it(world: World, name: str) -> None:
+    response = client_for(world.manager).get(BASE, {name: "", "program": world.program.code})
+    assert response.status_code == 400
+    assert response.json()[name] == ["Give a value, or leave the parameter out."]
+
+
 @pytest.mark.parametrize("role", ["manager", "reviewer", "undeclared_reviewer", "applicant"])
 def test_list_query_count_does_not_grow(world: World, role: str, django_assert_num_queries) -> None:  # type: ignore[no-untyped-def]
     counts = []
