@@ -116,10 +116,12 @@ def ambiguous_commits(log: list[dict], access_log: Path) -> tuple[Counter, list[
             mine = Counter({"create": 1})
         for _extra in range(documents - mine["upload"]):
             explain("upload", pk, f"application {pk}: a document no logged upload explains")
-        reached = max(STEPS.index(action) for action in mine if action in STEPS)
+        # Every step up to the status it holds happened; each one no logged success explains, gaps
+        # included (a submit answered 5xx but saved, then a logged assign and approve), needs its 5xx.
         if status in STATUS_AFTER.values():
-            for step in STEPS[reached + 1 : list(STATUS_AFTER.values()).index(status) + 1]:
-                explain(step, pk, f"application {pk}: {status} without a logged {step}")
+            for step in STEPS[1 : list(STATUS_AFTER.values()).index(status) + 1]:
+                if not mine[step]:
+                    explain(step, pk, f"application {pk}: {status} without a logged {step}")
     return explained, unexplained
 
 
