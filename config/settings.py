@@ -115,8 +115,8 @@ else:
         DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
         # Server-side binding: psycopg sends each query and its parameters apart, so PostgreSQL parses
         # and plans a repeated query once per connection (psycopg prepares it from its fifth use) and
-        # Python no longer quotes every value into the SQL text: ~10 % more requests per second under
-        # load (docs/quality.md). Turn it off behind a pooler that cannot keep prepared statements
+        # Python no longer quotes every value into the SQL text: a few per cent more requests per second
+        # under load (docs/quality.md). Turn it off behind a pooler that cannot keep prepared statements
         # (PgBouncer in transaction mode before 1.21): DATABASE_SERVER_SIDE_BINDING=false.
         DATABASES["default"]["OPTIONS"].setdefault(
             "server_side_binding", env.bool("DATABASE_SERVER_SIDE_BINDING", default=True)
