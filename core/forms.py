@@ -2,8 +2,11 @@
 
 from typing import Any
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
+
+from core.control_characters import MESSAGE, holds_control_character
 
 
 class AccessibleFormRenderer(TemplatesSetting):
@@ -28,3 +31,19 @@ def add_service_errors(form: Any, error: ValidationError, field_names: dict[str,
     else:
         for message in error.messages:
             form.add_error(None, message)
+
+
+def refuse_decoded_control_characters(value: Any) -> Any:
+    """JSON typed as text, once decoded: refused when a key or a text value holds a control character.
+    The typed text holds only its escape (`\\u0000`), which the door lets through (core.middleware)."""
+    if holds_control_character(value):
+        raise ValidationError(MESSAGE, code="control_character")
+    return value
+
+
+class JSONField(forms.JSONField):
+    """Django's JSON form field (the admin's, for a model's JSONField), refusing decoded control
+    characters: PostgreSQL's jsonb cannot hold `\\u0000`, so saving one would fail with a 500."""
+
+    def to_python(self, value: Any) -> Any:
+        return refuse_decoded_control_characters(super().to_python(value))

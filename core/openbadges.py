@@ -33,6 +33,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature, encode_dss_signature
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
+from core.control_characters import holds_control_character
+
 MAX_BYTES = 256 * 1024
 MAX_DEPTH = 32
 # Signed dates may be a few minutes ahead of our clock; expiry gets no such grace.
@@ -206,14 +208,18 @@ def _check_depth(text: str) -> None:
 
 
 def _loads(text: str) -> Any:
-    """Strict JSON: bounded nesting (checked before parsing), no duplicate keys, no NaN/Infinity."""
+    """Strict JSON: bounded nesting (checked before parsing), no duplicate keys, no NaN/Infinity, and no
+    control characters in its text once decoded (an escaped NUL could not be stored with the checks)."""
     _check_depth(text)
     try:
-        return json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_reject_constant)
+        data = json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_reject_constant)
     except BadgeError:
         raise
     except (ValueError, RecursionError) as error:
         raise BadgeError("it is not valid JSON") from error
+    if holds_control_character(data):
+        raise BadgeError("its text holds a control character (such as NUL)")
+    return data
 
 
 # --- keys ----------------------------------------------------------------------------------------------

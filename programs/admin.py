@@ -4,8 +4,10 @@ through the services (program pages and API), which write events and ledger entr
 from typing import Any
 
 from django.contrib import admin
+from django.db import models
 from django.http import HttpRequest
 
+from core.forms import JSONField
 from programs.models import (
     Credential,
     CredentialRequest,
@@ -38,6 +40,8 @@ class ProgramAdmin(admin.ModelAdmin):
     readonly_fields = ["code", "status", "currency", "created_at", "updated_at"]
     filter_horizontal = ["managers"]
     exclude = ["credentials"]
+    # priority_order and claim_evidence are typed as JSON: no control character may be decoded into them.
+    formfield_overrides = {models.JSONField: {"form_class": JSONField}}
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # programs are created through the program pages, which open the budget ledger

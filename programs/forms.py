@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import refuse_decoded_control_characters
 from core.uploads import validate_upload
 from programs.models import (
     CapRule,
@@ -221,12 +222,13 @@ class EligibilityRuleForm(forms.Form):
     def clean_parameters(self) -> Any:
         text = self.cleaned_data["parameters"]
         try:
-            return json.loads(text)
+            parameters = json.loads(text)
         except json.JSONDecodeError as error:
             raise forms.ValidationError(
                 _("This is not valid JSON (%(problem)s at line %(line)d, column %(column)d).")
                 % {"problem": error.msg, "line": error.lineno, "column": error.colno}
             ) from error
+        return refuse_decoded_control_characters(parameters)
 
 
 class ScoringCriterionForm(forms.Form):
@@ -326,7 +328,7 @@ class BadgeIssuerForm(forms.Form):
             raise forms.ValidationError(_("Give the keys as a JSON array: put [ and ] around the key."))
         if not isinstance(keys, list):
             raise forms.ValidationError(_("Give the keys as a JSON array of key objects."))
-        return keys
+        return refuse_decoded_control_characters(keys)
 
 
 class SkillForm(forms.ModelForm):

@@ -803,3 +803,24 @@ def test_any_changed_character_of_a_jwt_is_caught(index: int, char: str) -> None
         assert base64.urlsafe_b64decode(signature + "==") == base64.urlsafe_b64decode(
             VALID_JWT.split(".")[2] + "=="
         )
+
+
+@pytest.mark.parametrize("form", ["json", "jwt"])
+@pytest.mark.parametrize("text", ["Welding\x00Level 1", "Welding\x07Level 1"])
+def test_a_signed_badge_whose_text_holds_a_control_character_cannot_be_read(form: str, text: str) -> None:
+    """A genuine signature over an escaped NUL still gives text that no check could store (PostgreSQL's
+    jsonb holds no U+0000): refused at the format check, naming why."""
+    credential = badge(achievement_name=text)
+    raw = (
+        signed_json(credential)
+        if form == "json"
+        else sign_badge_jwt(credential, private_jwk=PROVIDER_PRIVATE, kid=DID_KEY_VM)
+    )
+    verdict = verify(raw)
+    assert verdict.verified is False
+    assert verdict.failing is not None
+    assert verdict.failing.name == "format"
+    assert verdict.failing.detail == (
+        "The badge cannot be read: its text holds a control character (such as NUL)."
+    )
+    json.dumps(verdict.as_dict())
