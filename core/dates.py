@@ -1,13 +1,19 @@
-"""Calendar arithmetic the domain needs: months and quarters, on dates only; and reading a date from input."""
+"""Calendar arithmetic the domain needs: months and quarters, on dates only; reading a date from input;
+and refusing one outside a plausible window."""
 
 import calendar
 import re
 from datetime import date, datetime, timedelta
+from typing import TypeVar
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+Day = TypeVar("Day", bound=date)
 
 
 def parse_date(value: object, *, field: str | None = None, message: str | None = None) -> date:
@@ -28,6 +34,32 @@ def parse_date(value: object, *, field: str | None = None, message: str | None =
         except ValueError:  # a day that does not exist, such as 2026-02-30
             pass
     raise ValidationError({field: problem} if field else problem)
+
+
+def check_within(value: Day, *, field: str, earliest: date, latest: date) -> Day:
+    """`value` itself when it falls on `earliest`, `latest` or a day between; otherwise ValidationError
+    keyed by `field`: "Give a date between 1 January 2020 and 31 December 2036."
+
+    A datetime is judged by its day (in the current time zone when it is aware). The callers choose the
+    window (each app keeps its windows as constants, with the reason for them); this only words the
+    refusal."""
+    day: date = value
+    if isinstance(value, datetime):
+        try:
+            day = timezone.localdate(value) if timezone.is_aware(value) else value.date()
+        except OverflowError:  # near date.min or date.max: far outside any window either way
+            day = value.date()
+    if earliest <= day <= latest:
+        return value
+    # Translators: how a day is written inside a sentence, in Django's date format syntax
+    # (https://docs.djangoproject.com/en/stable/ref/templates/builtins/#date); Spanish: j \d\e F \d\e Y
+    written = _("j F Y")
+    raise ValidationError(
+        {
+            field: _("Give a date between %(earliest)s and %(latest)s.")
+            % {"earliest": date_format(earliest, written), "latest": date_format(latest, written)}
+        }
+    )
 
 
 def add_months(day: date, months: int) -> date:

@@ -20,7 +20,8 @@ verification, a draft pledge). Hires, candidate invitations and applications fil
 by grants.demo_matching, which may use grants' services.
 
 Behind the services' backs only dates move, never a status: pledges', reports' and employers' timestamps are
-spread over the past quarters, and one pledge's target date is moved into the past so that
+spread over the past quarters, pledges that started over a year ago are drafted as starting today and their
+start moved back (see _pledge_create), and one pledge's target date is moved into the past so that
 pledges_lapse_due lapses it (see _backdate and _lapse). The people are fictional, with unusable passwords.
 A fixed random seed makes every run produce the same data; running it again when the demo employers exist
 does nothing.
@@ -44,6 +45,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.roles import Role
 from accounts.services import role_grant
+from core.dates import add_months
 from employers import services
 from employers.models import Employer, JobRole, Pledge, ProgressReport, Representative
 from employers.services import quarter_bounds
@@ -535,6 +537,20 @@ def _pledge_fields(
     }
 
 
+def _pledge_create(seeding: Seeding, *, actor: User, employer: Employer, **fields: Any) -> Pledge:
+    """services.pledge_create for a pledge the story says was written down quarters ago. The service judges
+    a start date against today (at most a year back), so an older start is drafted as today and then moved
+    back: a date only, like _backdate, before anything is reported against it."""
+    start = fields["start_date"]
+    earliest = add_months(seeding.today, -12 * services.PLEDGE_START_YEARS_BACK)
+    if start >= earliest:
+        return services.pledge_create(actor=actor, employer=employer, **fields)
+    pledge = services.pledge_create(actor=actor, employer=employer, **{**fields, "start_date": seeding.today})
+    Pledge.objects.filter(pk=pledge.pk).update(start_date=start)
+    pledge.start_date = start
+    return pledge
+
+
 def _activate(seeding: Seeding, pledge: Pledge, actor: User) -> Pledge:
     services.pledge_submit(actor=actor, pledge=pledge)
     return services.pledge_activate(
@@ -625,8 +641,11 @@ def _pledge(seeding: Seeding, spec: DemoEmployer, employer: Employer, actor: Use
     if not plan:
         return
     if plan in ("draft", "submitted", "returned", "withdrawn_draft"):
-        pledge = services.pledge_create(
-            actor=actor, employer=employer, **_pledge_fields(seeding, 0, targets=(rng.randint(1, 4), 5, 5, 2))
+        pledge = _pledge_create(
+            seeding,
+            actor=actor,
+            employer=employer,
+            **_pledge_fields(seeding, 0, targets=(rng.randint(1, 4), 5, 5, 2)),
         )
         if plan == "withdrawn_draft":
             services.pledge_withdraw(actor=actor, pledge=pledge)
@@ -638,16 +657,16 @@ def _pledge(seeding: Seeding, spec: DemoEmployer, employer: Employer, actor: Use
         return
     if plan == "in_name_only":
         # Roles converted and reported every quarter; none of the verified hires lacked a degree.
-        pledge = services.pledge_create(
-            actor=actor, employer=employer, **_pledge_fields(seeding, 5, targets=(6, 10, 20, 5))
+        pledge = _pledge_create(
+            seeding, actor=actor, employer=employer, **_pledge_fields(seeding, 5, targets=(6, 10, 20, 5))
         )
         _activate(seeding, pledge, actor)
         _roles(seeding, employer, pledge, actor, 2)
         for back, roles in zip(range(5, 0, -1), (3, 2, 1, 0, 0), strict=True):
             _report(seeding, pledge, actor, back, _figures(rng, roles=roles, flagged=True, total=(3, 7)))
     elif plan == "fulfilled":
-        pledge = services.pledge_create(
-            actor=actor, employer=employer, **_pledge_fields(seeding, 6, targets=(2, 4, 4, 0))
+        pledge = _pledge_create(
+            seeding, actor=actor, employer=employer, **_pledge_fields(seeding, 6, targets=(2, 4, 4, 0))
         )
         _activate(seeding, pledge, actor)
         for back in range(6, 0, -1):
@@ -658,7 +677,7 @@ def _pledge(seeding: Seeding, spec: DemoEmployer, employer: Employer, actor: Use
     elif plan == "lapsed":
         fields = _pledge_fields(seeding, 7, targets=(5, 30, 30, 10))
         fields["target_date"] = seeding.today + timedelta(days=60)  # future when submitted; moved back below
-        pledge = services.pledge_create(actor=actor, employer=employer, **fields)
+        pledge = _pledge_create(seeding, actor=actor, employer=employer, **fields)
         _activate(seeding, pledge, actor)
         for back in range(7, 2, -1):
             _report(seeding, pledge, actor, back, _figures(rng, roles=1 if back == 7 else 0, total=(1, 3)))
@@ -666,15 +685,16 @@ def _pledge(seeding: Seeding, spec: DemoEmployer, employer: Employer, actor: Use
         _lapse(seeding, pledge)
         return
     elif plan == "withdrawn":
-        pledge = services.pledge_create(
-            actor=actor, employer=employer, **_pledge_fields(seeding, 3, targets=(2, 6, 6, 2))
+        pledge = _pledge_create(
+            seeding, actor=actor, employer=employer, **_pledge_fields(seeding, 3, targets=(2, 6, 6, 2))
         )
         _activate(seeding, pledge, actor)
         _report(seeding, pledge, actor, 3, _figures(rng, roles=1))
         services.pledge_withdraw(actor=actor, pledge=pledge, reason=WITHDRAW_REASON)
     else:  # "demo", "active_roles", "active", "report_returned": an active pledge with reports
         back = 4 if plan == "demo" else rng.randint(2, 4)
-        pledge = services.pledge_create(
+        pledge = _pledge_create(
+            seeding,
             actor=actor,
             employer=employer,
             **_pledge_fields(seeding, back, targets=(rng.randint(2, 6), 12, 15, 4)),

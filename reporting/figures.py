@@ -27,10 +27,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from core.dates import add_months, check_within
 from employers.models import Employer, Pledge, ProgressReport
 from grants.models import Application, Outcome
 from programs.models import LedgerEntry, Program, ProgramBudget
@@ -45,6 +47,25 @@ ENDED = (*COMPLETED, S.EXPIRED, S.CANCELLED)
 ZERO = Decimal("0")
 BURN_WINDOW_DAYS = 90
 MAX_PROJECTION_DAYS = 100 * 365
+# The days a report filter may name. Filters are looser than the dates entered on records (a date_to at the
+# end of next year is a fair question), but nothing on SkillsFund was submitted before 2000 (the quarterly
+# reports start there too, reporting.pdf), and a day more than ten years ahead is a typing error.
+FILTER_EARLIEST = dt.date(2000, 1, 1)
+FILTER_YEARS_AHEAD = 10
+
+
+def check_filter_dates(**days: dt.date | None) -> None:
+    """ValidationError naming each of the filter's days (date_from, date_to) outside the window above."""
+    latest = add_months(timezone.localdate(), 12 * FILTER_YEARS_AHEAD)
+    errors: dict[str, list[str]] = {}
+    for name, day in days.items():
+        if day is not None:
+            try:
+                check_within(day, field=name, earliest=FILTER_EARLIEST, latest=latest)
+            except ValidationError as error:
+                errors.update(error.message_dict)
+    if errors:
+        raise ValidationError(errors)
 
 
 @dataclass(frozen=True)
