@@ -2,6 +2,8 @@
 
 from typing import Any, ClassVar
 
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
 
@@ -38,3 +40,25 @@ class AppendOnlyModel(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError(f"{type(self).__name__} rows are never deleted.")
+
+
+class IdempotencyRecord(models.Model):
+    """An `Idempotency-Key` a client sent with a write that could otherwise be done twice (a retry after a
+    timeout or an ambiguous 500), with a fingerprint of the request and the answer it got: the same key
+    again from the same person gets that answer back (marked replayed) instead of a second write; the
+    same key with a different request is refused (core.idempotency). Written in the write's transaction,
+    so the key exists exactly when the write does; the answer is filled in before that transaction
+    commits, and never changed afterwards."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    key = models.CharField(max_length=120)
+    request_sha256 = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField(null=True)
+    response_body = models.JSONField(null=True, encoder=DjangoJSONEncoder)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="one_write_per_idempotency_key")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.key}"

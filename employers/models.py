@@ -414,7 +414,10 @@ class Hire(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(annual_wage__isnull=True) | Q(annual_wage__gte=0), name="hire_wage_not_negative"
-            )
+            ),
+            # The service refuses a second hire of a person into a role under the employer's lock; this
+            # holds it for any writer.
+            models.UniqueConstraint(fields=["job_role", "worker"], name="one_hire_per_role_and_worker"),
         ]
 
     def __str__(self) -> str:
@@ -432,6 +435,9 @@ class CandidateInvitation(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["job_role", "worker"], name="one_invitation_per_role_and_worker")
+        ]
 
     def __str__(self) -> str:
         return f"Invitation of {self.worker_id} to {self.job_role_id}"

@@ -28,6 +28,7 @@ from accounts.models import RoleChange, User
 from accounts.permissions import Decision
 from accounts.roles import STAFF_ROLES, Role
 from accounts.services import notice_send
+from core.dates import add_months, check_within
 from core.exceptions import Conflict, NotAllowed
 from core.mail import send_mail_on_commit
 from core.money import to_amount
@@ -90,6 +91,14 @@ JOB_ROLE_FIELDS = (
     "is_open",
     "region",
 )
+# The window a pledge's dates must fall in, counted in years from the day they are entered (a date kept
+# unchanged is not judged again). A pledge is a commitment about hiring to come: it may record a start up
+# to a year back (an initiative begun before it was written down here) but no earlier, as hires from
+# before the start would then count toward it; and it starts within two years. Skills-first hiring
+# commitments run a few years: a target more than ten years away is a typing error, not a plan.
+PLEDGE_START_YEARS_BACK = 1
+PLEDGE_START_YEARS_AHEAD = 2
+PLEDGE_TARGET_YEARS_AHEAD = 10
 # Payroll extracts: spreadsheets as CSV or XLSX, or a PDF payroll report.
 EVIDENCE_KINDS = ("csv", "xlsx", "pdf")
 # URL names of the pages (built in employers/urls.py); links fall back to these paths until they exist.
@@ -567,10 +576,30 @@ def _apply_pledge_fields(pledge: Pledge, fields: dict[str, Any]) -> list[str]:
     return changed
 
 
-def _validate_pledge(pledge: Pledge) -> None:
+def _validate_pledge(pledge: Pledge, *, entered: Iterable[str] = ("start_date", "target_date")) -> None:
+    """The pledge's fields, the order of its dates, and the dates `entered` against their windows (a
+    target not after the start is told so, rather than its window)."""
     pledge.full_clean(exclude=["employer", "created_by"], validate_constraints=False)
+    today = timezone.localdate()
+    windows = {
+        "start_date": (
+            add_months(today, -12 * PLEDGE_START_YEARS_BACK),
+            add_months(today, 12 * PLEDGE_START_YEARS_AHEAD),
+        ),
+        # Submitting needs a target still ahead (pledge_submit), so a draft's target is too.
+        "target_date": (today + timedelta(days=1), add_months(today, 12 * PLEDGE_TARGET_YEARS_AHEAD)),
+    }
+    errors: dict[str, list[str]] = {}
     if pledge.target_date <= pledge.start_date:
-        raise ValidationError({"target_date": _("The target date must be after the start date.")})
+        errors["target_date"] = [_("The target date must be after the start date.")]
+    for name, (earliest, latest) in windows.items():
+        if name in entered and name not in errors:
+            try:
+                check_within(getattr(pledge, name), field=name, earliest=earliest, latest=latest)
+            except ValidationError as error:
+                errors.update(error.message_dict)
+    if errors:
+        raise ValidationError(errors)
 
 
 @transaction.atomic
@@ -603,7 +632,7 @@ def pledge_update(*, actor: User, pledge: Pledge, **fields: Any) -> Pledge:
     changed = _apply_pledge_fields(locked, fields)
     if not changed:
         return locked
-    _validate_pledge(locked)
+    _validate_pledge(locked, entered=changed)
     locked.save(update_fields=[*changed, "updated_at"])
     _pledge_event(locked, actor=actor, action="updated", payload={"fields": sorted(changed)})
     return locked

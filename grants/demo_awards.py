@@ -478,7 +478,7 @@ def _drive(plan: Plan, application: Application, role: str) -> None:
     notes = VERIFY_NOTES["badge" if claim.badge else "certificate"]
     completion_verify(actor=ctx.manager, claim=claim, note=rng.choice(notes))
     if role in PAYMENT_ROLES:
-        payment = payment_approve(actor=plan.finance, application=application)
+        payment, _done = payment_approve(actor=plan.finance, application=application)
         plan.payments.setdefault(role, []).append(payment)
 
 
@@ -518,7 +518,7 @@ def _payments(plan: Plan) -> None:
             actor=finance, batch=reconciled, content=_results_file(plan, reconciled, failed)
         )
         for payment in plan.payments.get("failed", []):
-            retried.append(payment_retry(actor=finance, payment=payment, reason=RETRY_REASON))
+            retried.append(payment_retry(actor=finance, payment=payment, reason=RETRY_REASON)[0])
     sent = _batch(plan, ["sent"], retried)
     if sent is not None:
         payment_batch_export(actor=finance, batch=sent)

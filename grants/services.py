@@ -27,7 +27,7 @@ from accounts.models import User
 from accounts.permissions import Decision
 from accounts.roles import Role
 from accounts.services import notice_send
-from core.dates import add_months
+from core.dates import add_months, check_within
 from core.demographics import (
     DISABILITY_LABELS,
     SEX_LABELS,
@@ -40,6 +40,7 @@ from core.exceptions import ApplicationError, Conflict, NotAllowed
 from core.money import to_amount
 from core.uploads import validate_upload
 from grants import tasks
+from grants.date_windows import date_of_birth_window
 from grants.models import (
     Application,
     ApplicationCreateKey,
@@ -205,11 +206,15 @@ def worker_profile_save(*, user: User, **fields: Any) -> WorkerProfile:
         and bool(fields["contact_by_employers"]) != profile.contact_by_employers
     ):
         profile.contact_consent_changed_at = timezone.now()
+    born_before = profile.date_of_birth
     for name, value in fields.items():
         setattr(profile, name, value if value is not None or name == "date_of_birth" else "")
     if profile.date_of_birth and profile.date_of_birth > timezone.localdate():
         raise ValidationError({"date_of_birth": _("The date of birth cannot be in the future.")})
     profile.full_clean(exclude=["user"])
+    if profile.date_of_birth and profile.date_of_birth != born_before:  # unchanged: judged when entered
+        earliest, latest = date_of_birth_window(timezone.localdate())
+        check_within(profile.date_of_birth, field="date_of_birth", earliest=earliest, latest=latest)
     profile.save()
     return profile
 

@@ -17,10 +17,11 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.roles import Role
-from core.dates import add_months, parse_date, quarter_after, quarter_start
+from core.dates import add_months, check_within, parse_date, quarter_after, quarter_start
 from core.exceptions import Conflict, NotAllowed
 from core.money import to_amount
 from core.openbadges import ExpectedAchievement, Verdict, verify_badge
+from grants.date_windows import award_began_on, training_start_latest
 from grants.models import Application, ApplicationDocument, CompletionClaim, OutcomeFollowUp
 from grants.permissions import can_cancel_award, can_verify_completion, is_applicant_side
 from grants.services import S, _lock, _move, _require, _tell_applicant, store_document
@@ -71,6 +72,12 @@ def award_enrol(*, actor: User, application: Application, training_start_date: A
                 % {"day": locked.training_deadline.isoformat()}
             }
         )
+    check_within(
+        start,
+        field="training_start_date",
+        earliest=earliest,
+        latest=training_start_latest(timezone.localdate()),
+    )
     locked.training_start_date, locked.enrolled_at = start, timezone.now()
     _move(
         locked,
@@ -160,6 +167,10 @@ def completion_claim(
     locked = _lock(application)
     if not is_applicant_side(actor, locked):
         raise NotAllowed(_("Only the applicant can claim completion."))
+    if locked.status == S.COMPLETION_CLAIMED:
+        raise Conflict(
+            _("Completion was already claimed for this award; the claim is waiting for a decision.")
+        )
     if locked.status != S.ENROLLED:
         raise Conflict(
             _("Completion can be claimed once enrolment is confirmed (this award is “%(status)s”).")
@@ -182,6 +193,16 @@ def completion_claim(
             "completed_on",
             _("The training had to be completed by %(day)s.") % {"day": locked.training_deadline.isoformat()},
         )
+    if "completed_on" not in errors:  # an award enrolled with no start on record: not before its application
+        try:
+            check_within(
+                completed,
+                field="completed_on",
+                earliest=locked.training_start_date or award_began_on(locked),
+                latest=today,
+            )
+        except ValidationError as error:
+            errors.setdefault("completed_on", []).extend(error.messages)
     evidence = required_evidence(program)
     badge = (badge or "").strip()
     if len(badge) > MAX_BADGE_LENGTH:

@@ -13,9 +13,10 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.services import notice_send
-from core.dates import parse_date
+from core.dates import check_within, parse_date
 from core.exceptions import Conflict, NotAllowed
 from core.money import to_amount
+from grants.date_windows import outcome_earliest
 from grants.models import Application, ApplicationEvent, Outcome, OutcomeFollowUp
 from grants.permissions import manages
 from programs.models import onet_soc_validator
@@ -69,6 +70,16 @@ def _clean_outcome_fields(
             errors["observed_on"] = error.messages
     if observed > timezone.localdate():
         errors.setdefault("observed_on", []).append(_("This date cannot be in the future."))
+    elif "observed_on" not in errors:
+        try:
+            check_within(
+                observed,
+                field="observed_on",
+                earliest=outcome_earliest(application),
+                latest=timezone.localdate(),
+            )
+        except ValidationError as error:
+            errors["observed_on"] = error.messages
     if errors:
         raise ValidationError(errors)
     return {

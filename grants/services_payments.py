@@ -25,9 +25,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from core.dates import parse_date
+from core.dates import check_within, parse_date
 from core.exceptions import Conflict, NotAllowed
 from core.money import to_amount
+from grants.date_windows import award_began_on
 from grants.models import (
     Application,
     ApplicationEvent,
@@ -125,9 +126,11 @@ def payee_for(application: Application) -> tuple[str, str, str]:
 
 
 @transaction.atomic
-def payment_approve(*, actor: User, application: Application) -> Payment:
+def payment_approve(*, actor: User, application: Application) -> tuple[Payment, bool]:
     """A finance officer approves paying a verified claim. Maker-checker: whoever verified the claim
-    cannot approve its payment. Approving again returns the same payment.
+    cannot approve its payment. Approving again returns the same payment. Answers (payment, created):
+    whether this call made the payment, decided under the application's lock, so that of many
+    concurrent approvals exactly one says it created it.
 
     The amount is the award, or the invoice when that is smaller. Side effects: a Payment (key
     application:<id>:payment), status payment_scheduled, events.
@@ -136,7 +139,7 @@ def payment_approve(*, actor: User, application: Application) -> Payment:
     locked = _lock(application)
     existing = Payment.objects.filter(idempotency_key=f"application:{locked.pk}:payment").first()
     if existing is not None:
-        return existing
+        return existing, False
     if locked.status != S.COMPLETION_VERIFIED:
         raise Conflict(
             _("Only an award with verified completion can be paid (this one is “%(status)s”).")
@@ -176,19 +179,19 @@ def payment_approve(*, actor: User, application: Application) -> Payment:
         _("%(amount)s %(currency)s will be paid to %(payee)s.")
         % {"amount": f"{amount:,.2f}", "currency": payment.currency, "payee": payment.payee_name},
     )
-    return payment
+    return payment, True
 
 
 @transaction.atomic
-def payment_retry(*, actor: User, payment: Payment, reason: str = "") -> Payment:
+def payment_retry(*, actor: User, payment: Payment, reason: str = "") -> tuple[Payment, bool]:
     """Put a failed payment back with the approved ones, for a new batch. A payment already retried (or
-    never failed) is returned unchanged."""
+    never failed) is returned unchanged. Answers (payment, retried): whether this call retried it."""
     _require(can_handle_payments(actor))
     _lock(payment.application)
     locked = Payment.objects.select_for_update().get(pk=payment.pk)
     if locked.status != P.FAILED:
         if locked.status in (P.APPROVED, P.BATCHED, P.SENT, P.PAID):
-            return locked
+            return locked, False
         raise Conflict(_("Only a failed payment can be retried."))
     locked.attempts += 1
     locked.batch = None
@@ -200,7 +203,7 @@ def payment_retry(*, actor: User, payment: Payment, reason: str = "") -> Payment
         reason=reason.strip(),
         extra_fields=("attempts", "batch"),
     )
-    return locked
+    return locked, True
 
 
 # ---------------------------------------------------------------- batches
@@ -208,9 +211,13 @@ def payment_retry(*, actor: User, payment: Payment, reason: str = "") -> Payment
 
 @dataclass
 class ItemResult:
+    """One row's result: `ok` when it was applied or found applied already; `changed` when this call
+    changed something (decided under the row's lock, so a repeated file reports no change)."""
+
     reference: str
     ok: bool
     message: str
+    changed: bool = False
 
 
 @dataclass
@@ -273,7 +280,7 @@ def payment_batch_create(
         _set_payment_status(
             payment, P.BATCHED, actor=actor, action="batched", extra_fields=("batch",), batch=batch.reference
         )
-        result.items.append(ItemResult(payment.reference, True, _("Added.")))
+        result.items.append(ItemResult(payment.reference, True, _("Added."), changed=True))
     if wanted is not None:
         found = {payment.pk for payment in Payment.objects.filter(pk__in=wanted)}
         for missing in set(wanted) - found:
@@ -314,23 +321,23 @@ def _csv_safe(value: str) -> str:
 
 
 @transaction.atomic
-def payment_batch_export(*, actor: User, batch: PaymentBatch) -> str:
-    """Export the batch: its CSV. Side effect: a draft batch becomes exported (closed to changes, with the
-    time, the file itself and its SHA-256 recorded). Exporting a batch already exported gives the same
-    file, byte for byte, and changes nothing, so a caller can retry. Callers reach this by POST only; a
-    GET reads `payment_batch_file`."""
+def payment_batch_export(*, actor: User, batch: PaymentBatch) -> tuple[str, bool]:
+    """Export the batch: (its CSV, whether this call exported it). Side effect: a draft batch becomes
+    exported (closed to changes, with the time, the file itself and its SHA-256 recorded). Exporting a
+    batch already exported gives the same file, byte for byte, and changes nothing, so a caller can
+    retry. Callers reach this by POST only; a GET reads `payment_batch_file`."""
     _require(can_handle_payments(actor))
     locked = _lock_batch(batch)
     if locked.status == B.DISCARDED:
         raise Conflict(_("This batch was discarded."))
     if locked.status != B.DRAFT:
-        return _exported_file(locked)
+        return _exported_file(locked), False
     content = batch_csv(locked)
     locked.status, locked.exported_at = B.EXPORTED, timezone.now()
     locked.export_content = content
     locked.export_sha256 = hashlib.sha256(content.encode()).hexdigest()
     locked.save(update_fields=["status", "exported_at", "export_content", "export_sha256"])
-    return content
+    return content, True
 
 
 def payment_batch_file(*, actor: User, batch: PaymentBatch) -> str:
@@ -356,19 +363,20 @@ def _exported_file(batch: PaymentBatch) -> str:
 
 
 @transaction.atomic
-def payment_batch_mark_sent(*, actor: User, batch: PaymentBatch) -> PaymentBatch:
-    """Record that the exported file went to the finance system. Marking it again changes nothing."""
+def payment_batch_mark_sent(*, actor: User, batch: PaymentBatch) -> tuple[PaymentBatch, bool]:
+    """Record that the exported file went to the finance system. Marking it again changes nothing.
+    Answers (batch, marked): whether this call marked it sent."""
     _require(can_handle_payments(actor))
     locked = _lock_batch(batch)
     if locked.status in (B.SENT, B.RECONCILED):
-        return locked
+        return locked, False
     if locked.status != B.EXPORTED:
         raise Conflict(_("Export the batch before marking it sent."))
     for payment in Payment.objects.select_for_update().filter(batch=locked, status=P.BATCHED).order_by("pk"):
         _set_payment_status(payment, P.SENT, actor=actor, action="sent", batch=locked.reference)
     locked.status, locked.sent_at, locked.sent_by = B.SENT, timezone.now(), actor
     locked.save(update_fields=["status", "sent_at", "sent_by"])
-    return locked
+    return locked, True
 
 
 @transaction.atomic
@@ -398,8 +406,9 @@ def payment_batch_discard(*, actor: User, batch: PaymentBatch, reason: str = "")
 
 
 @transaction.atomic
-def payment_record_paid(*, actor: User, payment: Payment, paid_on: date) -> Payment:
+def payment_record_paid(*, actor: User, payment: Payment, paid_on: date) -> tuple[Payment, bool]:
     """Record that the finance system paid. Recording it again changes nothing: one disbursement.
+    Answers (payment, recorded): whether this call recorded it, decided under the payment's lock.
 
     Side effects: a ledger disbursement (key payment:<id>:disburse) and, if less than the award was paid,
     a release of the rest (key application:<id>:release-rest); status paid; events; a notice.
@@ -408,7 +417,7 @@ def payment_record_paid(*, actor: User, payment: Payment, paid_on: date) -> Paym
     application = _lock(payment.application)
     locked = Payment.objects.select_for_update().get(pk=payment.pk)
     if locked.status == P.PAID:
-        return locked
+        return locked, False
     if locked.status != P.SENT:
         raise Conflict(
             _("Only a sent payment can be recorded as paid (this one is “%(status)s”).")
@@ -416,6 +425,7 @@ def payment_record_paid(*, actor: User, payment: Payment, paid_on: date) -> Paym
         )
     if paid_on > timezone.localdate():
         raise ValidationError({"paid_on": _("The payment date cannot be in the future.")})
+    check_within(paid_on, field="paid_on", earliest=award_began_on(application), latest=timezone.localdate())
     awarded = application.amount_awarded or Decimal("0")
     if application.amount_paid + locked.amount > awarded:
         raise Conflict(_("This payment would pay more than was committed for the award."))
@@ -464,18 +474,18 @@ def payment_record_paid(*, actor: User, payment: Payment, paid_on: date) -> Paym
             "day": paid_on,
         },
     )
-    return locked
+    return locked, True
 
 
 @transaction.atomic
-def payment_record_failed(*, actor: User, payment: Payment, reason: str) -> Payment:
+def payment_record_failed(*, actor: User, payment: Payment, reason: str) -> tuple[Payment, bool]:
     """Record that the finance system could not pay (a closed account, say). Recording it again changes
-    nothing. The payment can then be retried."""
+    nothing. The payment can then be retried. Answers (payment, recorded), as `payment_record_paid`."""
     _require(can_handle_payments(actor))
     _lock(payment.application)
     locked = Payment.objects.select_for_update().get(pk=payment.pk)
     if locked.status == P.FAILED:
-        return locked
+        return locked, False
     if locked.status != P.SENT:
         raise Conflict(
             _("Only a sent payment can be recorded as failed (this one is “%(status)s”).")
@@ -490,7 +500,7 @@ def payment_record_failed(*, actor: User, payment: Payment, reason: str) -> Paym
         reason=locked.failure_reason,
         extra_fields=("failure_reason",),
     )
-    return locked
+    return locked, True
 
 
 RESULT_PAID, RESULT_FAILED = "paid", "failed"
@@ -552,7 +562,6 @@ def payment_batch_reconcile(*, actor: User, batch: PaymentBatch, content: bytes)
         outcome = row.get("result", "").lower()
         try:
             if outcome == RESULT_PAID:
-                was_paid = payment.status == P.PAID
                 paid_on = parse_date(
                     row.get("paid_on", ""),
                     message=_("Row %(n)s: give paid_on as YYYY-MM-DD.") % {"n": number},
@@ -562,12 +571,13 @@ def payment_batch_reconcile(*, actor: User, batch: PaymentBatch, content: bytes)
                     raise ValidationError(
                         _("Row %(n)s: the amount differs from the payment's.") % {"n": number}
                     )
-                payment_record_paid(actor=actor, payment=payment, paid_on=paid_on)
-                message = _("Already recorded as paid.") if was_paid else _("Recorded as paid.")
+                _paid, recorded = payment_record_paid(actor=actor, payment=payment, paid_on=paid_on)
+                message = _("Recorded as paid.") if recorded else _("Already recorded as paid.")
             elif outcome == RESULT_FAILED:
-                was_failed = payment.status == P.FAILED
-                payment_record_failed(actor=actor, payment=payment, reason=row.get("reason", ""))
-                message = _("Already recorded as failed.") if was_failed else _("Recorded as failed.")
+                _failed, recorded = payment_record_failed(
+                    actor=actor, payment=payment, reason=row.get("reason", "")
+                )
+                message = _("Recorded as failed.") if recorded else _("Already recorded as failed.")
             else:
                 raise ValidationError(_("Row %(n)s: result must be “paid” or “failed”.") % {"n": number})
         except (ValidationError, Conflict) as error:
@@ -575,7 +585,7 @@ def payment_batch_reconcile(*, actor: User, batch: PaymentBatch, content: bytes)
             result.items.append(ItemResult(label, False, text))
             continue
         payment.refresh_from_db()
-        result.items.append(ItemResult(label, True, message))
+        result.items.append(ItemResult(label, True, message, changed=recorded))
     with transaction.atomic():
         locked = _lock_batch(batch)
         open_payments = locked.payments.exclude(status__in=[P.PAID, P.FAILED]).exists()

@@ -261,8 +261,12 @@ def payment_approve(request: HttpRequest, pk: int) -> HttpResponse:
     )
     existing = Payment.objects.filter(application=application).first()
     if request.method == "POST":
-        done, payment = _call(request, services_payments.payment_approve, actor=user, application=application)
+        done, outcome = _call(request, services_payments.payment_approve, actor=user, application=application)
         if done:
+            payment, created = outcome
+            if not created:
+                messages.info(request, _("This award's payment was already approved; nothing changed."))
+                return redirect("grants:payment_detail", pk=payment.pk)
             messages.success(
                 request,
                 _("Payment %(ref)s approved: %(amount)s to %(payee)s. It now waits for a batch.")
@@ -365,8 +369,7 @@ def payment_retry(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReasonForm(request.POST, prefix="retry")
     if not form.is_valid():
         return _payment_page(request, payment, retry_form=form)
-    was_failed = payment.status == P.FAILED
-    done, _payment = _call(
+    done, outcome = _call(
         request,
         services_payments.payment_retry,
         actor=_user(request),
@@ -374,7 +377,8 @@ def payment_retry(request: HttpRequest, pk: int) -> HttpResponse:
         reason=form.cleaned_data["reason"],
     )
     if done:
-        if was_failed:
+        _retried_payment, retried = outcome
+        if retried:
             messages.success(request, _("The payment waits for a new batch."))
         else:
             messages.info(request, _("This payment had not failed; nothing changed."))
@@ -517,6 +521,8 @@ def batch_export(request: HttpRequest, pk: int) -> HttpResponseBase:
     done, content = _call(request, service, actor=_user(request), batch=batch)
     if not done:
         return redirect("grants:batch_detail", pk=batch.pk)
+    if request.method == "POST":
+        content, _exported = content  # the same file either way: the download says nothing more
     response = StreamingHttpResponse(_csv_lines(content), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{batch.reference}.csv"'
     response["Cache-Control"] = "no-store"
@@ -527,11 +533,11 @@ def batch_export(request: HttpRequest, pk: int) -> HttpResponseBase:
 @require_POST
 def batch_send(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _batch_for(pk)
-    was_sent = batch.status in (B.SENT, B.RECONCILED)
-    done, _batch = _call(
+    done, outcome = _call(
         request, services_payments.payment_batch_mark_sent, actor=_user(request), batch=batch
     )
-    if done and not was_sent:
+    marked = done and outcome[1]
+    if marked:
         messages.success(request, _("Batch %(ref)s is marked as sent.") % {"ref": batch.reference})
     elif done:
         messages.info(request, _("This batch was already marked as sent; nothing changed."))

@@ -6,6 +6,7 @@ program's budget row. Ledger services lock only the budget; callers holding othe
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.permissions import Decision
+from core.dates import add_months, check_within
 from core.exceptions import Conflict, NotAllowed
 from core.money import to_amount
 from programs.models import (
@@ -47,6 +49,18 @@ from programs.permissions import (
     can_request_credential,
 )
 from programs.rules import validate_rule_parameters
+
+# The windows the dates people enter here must fall in, counted from the day they are entered.
+# A funding round is run now: it may be recorded up to ten years back (an earlier round of a program moved
+# onto SkillsFund) or planned up to ten years ahead; a date beyond either is a typing error. A round's date
+# kept unchanged is not judged again, so an old round can still be renamed.
+ROUND_YEARS_BACK = 10
+ROUND_YEARS_AHEAD = 10
+# Eligible-training-provider lists began with the US Workforce Investment Act of 1998 (in force in 2000),
+# so no listing starts or ends earlier; twenty years ahead is longer than any listing is granted for.
+# As this window only widens with time, a provider's stored dates always stay inside it.
+PROVIDER_LISTING_EARLIEST = date(2000, 1, 1)
+PROVIDER_LISTING_YEARS_AHEAD = 20
 
 
 def _require(decision: Decision) -> None:
@@ -247,6 +261,24 @@ def _lock_configurable(actor: User, program: Program) -> Program:
     return locked
 
 
+def _check_round_dates(instance: FundingRound, before: dict[str, Any]) -> None:
+    """The round's opening and closing, those set or changed (`before`: the stored values), inside
+    ROUND_YEARS_BACK/AHEAD of today."""
+    today = timezone.localdate()
+    earliest, latest = add_months(today, -12 * ROUND_YEARS_BACK), add_months(today, 12 * ROUND_YEARS_AHEAD)
+    errors: dict[str, list[str]] = {}
+    for name in ("opens_at", "closes_at"):
+        moment = getattr(instance, name)
+        if moment == before.get(name):
+            continue  # unchanged: judged when it was entered
+        try:
+            check_within(moment, field=name, earliest=earliest, latest=latest)
+        except ValidationError as error:
+            errors.update(error.message_dict)
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def round_save(
     *,
@@ -268,6 +300,7 @@ def round_save(
         None if budget_share in (None, "") else to_amount(budget_share, locked.currency, field="budget_share")
     )
     instance = funding_round or FundingRound(program=locked)
+    before = {"opens_at": instance.opens_at, "closes_at": instance.closes_at}
     instance.name, instance.opens_at, instance.closes_at, instance.budget_share = (
         name,
         opens_at,
@@ -275,6 +308,7 @@ def round_save(
         share,
     )
     _full_clean(instance)
+    _check_round_dates(instance, before)
     overlapping = locked.rounds.filter(opens_at__lt=closes_at, closes_at__gt=opens_at)
     if instance.pk:
         overlapping = overlapping.exclude(pk=instance.pk)
@@ -435,6 +469,18 @@ def provider_save(
     if instance.registration_number == "":
         instance.registration_number = None
     _full_clean(instance)
+    latest = add_months(timezone.localdate(), 12 * PROVIDER_LISTING_YEARS_AHEAD)
+    errors: dict[str, list[str]] = {}
+    for name in ("eligible_from", "eligible_until"):
+        if getattr(instance, name) is not None:
+            try:
+                check_within(
+                    getattr(instance, name), field=name, earliest=PROVIDER_LISTING_EARLIEST, latest=latest
+                )
+            except ValidationError as error:
+                errors.update(error.message_dict)
+    if errors:
+        raise ValidationError(errors)
     instance.save()
     return instance
 

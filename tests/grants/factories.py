@@ -125,11 +125,11 @@ def paid_application(**kwargs: object):  # type: ignore[no-untyped-def]
 
     application, _claim, _manager = verified_application(**kwargs)
     officer = finance_officer()
-    payment = payment_approve(actor=officer, application=application)
+    payment, _done = payment_approve(actor=officer, application=application)
     batch = payment_batch_create(actor=officer, currency=payment.currency, payments=[payment]).batch
     payment_batch_export(actor=officer, batch=batch)
     payment_batch_mark_sent(actor=officer, batch=batch)
     payment.refresh_from_db()
-    payment = payment_record_paid(actor=officer, payment=payment, paid_on=timezone.localdate())
+    payment, _done = payment_record_paid(actor=officer, payment=payment, paid_on=timezone.localdate())
     application.refresh_from_db()
     return application, payment, officer

@@ -432,7 +432,7 @@ def test_claims_list_query_count_does_not_grow(django_assert_num_queries) -> Non
 
 def test_payments_are_for_finance_officers_only() -> None:
     application, _claim, manager = verified_application()
-    payment = payment_approve(actor=finance_officer(), application=application)
+    payment, _done = payment_approve(actor=finance_officer(), application=application)
     before = snapshot()
     for path in ("/api/v1/payments/", f"/api/v1/payments/{payment.pk}/"):
         assert client_for(None).get(path).status_code == 401
@@ -516,7 +516,7 @@ def test_approve_payment_before_verification_is_a_conflict() -> None:
 def _sent_batch() -> tuple[Payment, PaymentBatch, User]:
     application, _claim, _manager = verified_application()
     officer = finance_officer()
-    payment = payment_approve(actor=officer, application=application)
+    payment, _done = payment_approve(actor=officer, application=application)
     batch = payment_batch_create(actor=officer, currency=payment.currency, payments=[payment]).batch
     payment_batch_export(actor=officer, batch=batch)
     payment_batch_mark_sent(actor=officer, batch=batch)
@@ -598,7 +598,7 @@ def test_batches_are_for_finance_officers_only() -> None:
 def test_batch_create_export_send_and_reconcile_twice_pays_once() -> None:
     application, _claim, _manager = verified_application()
     officer = finance_officer()
-    payment = payment_approve(actor=officer, application=application)
+    payment, _done = payment_approve(actor=officer, application=application)
     client = client_for(officer)
     created = client.post(
         "/api/v1/payment-batches/", {"currency": "USD", "payments": [payment.pk, 999999]}, format="json"
@@ -632,21 +632,27 @@ def test_batch_create_export_send_and_reconcile_twice_pays_once() -> None:
     lines = exported.content.decode().splitlines()
     assert lines[0].startswith("payment_reference,application_reference,")
     assert lines[1].startswith(f"{payment.reference},{application.reference},provider,")
+    assert "Idempotent-Replayed" not in exported
     assert client.get(export).content == exported.content
-    assert client.post(export).content == exported.content  # exporting again changes nothing
+    again = client.post(export)
+    assert again.content == exported.content  # exporting again changes nothing, and says so
+    assert again["Idempotent-Replayed"] == "true"
     discard = client.post(f"/api/v1/payment-batches/{batch_id}/discard/", {}, format="json")
     assert discard.status_code == 409
     sent = client.post(f"/api/v1/payment-batches/{batch_id}/send/", format="json")
     assert sent.json()["status"] == "sent"
-    assert client.post(f"/api/v1/payment-batches/{batch_id}/send/", format="json").json()["status"] == "sent"
+    assert "Idempotent-Replayed" not in sent
+    sent_again = client.post(f"/api/v1/payment-batches/{batch_id}/send/", format="json")
+    assert (sent_again.status_code, sent_again.json()["status"]) == (200, "sent")
+    assert sent_again["Idempotent-Replayed"] == "true"
 
     content = f"payment_reference,result,paid_on\n{payment.reference},paid,{TODAY}\n".encode()
     url = f"/api/v1/payment-batches/{batch_id}/reconcile/"
-    for expected in ("Recorded as paid.", "Already recorded as paid."):
+    for expected, changed in (("Recorded as paid.", True), ("Already recorded as paid.", False)):
         response = client.post(url, {"file": SimpleUploadedFile("r.csv", content)}, format="multipart")
         assert response.status_code == 200, response.content
         assert response.json()["results"] == [
-            {"reference": payment.reference, "ok": True, "message": expected}
+            {"reference": payment.reference, "ok": True, "message": expected, "changed": changed}
         ]
         assert response.json()["batch"]["status"] == "reconciled"
     disbursements = LedgerEntry.objects.filter(idempotency_key=f"payment:{payment.pk}:disburse")
@@ -706,7 +712,7 @@ def test_reconcile_refuses_bad_files_changing_nothing(content: bytes, message: s
 def test_reconcile_a_draft_batch_is_a_conflict_and_discard_works() -> None:
     application, _claim, _manager = verified_application()
     officer = finance_officer()
-    payment = payment_approve(actor=officer, application=application)
+    payment, _done = payment_approve(actor=officer, application=application)
     batch = payment_batch_create(actor=officer, currency="USD", payments=[payment]).batch
     client = client_for(officer)
     content = f"payment_reference,result,paid_on\n{payment.reference},paid,{TODAY}\n".encode()
@@ -755,7 +761,7 @@ def test_batches_list_query_count(django_assert_num_queries) -> None:  # type: i
     client = client_for(officer)
 
     def one_batch() -> None:
-        payment = payment_approve(actor=officer, application=verified_application()[0])
+        payment, _done = payment_approve(actor=officer, application=verified_application()[0])
         payment_batch_create(actor=officer, currency="USD", payments=[payment])
 
     one_batch()

@@ -59,7 +59,7 @@ def _pay(application: Application, share: Decimal, manager, officer, checker) ->
         invoice_amount=invoice,
     )
     completion_verify(actor=manager, claim=claim)
-    payment = payment_approve(actor=officer, application=application)
+    payment, _done = payment_approve(actor=officer, application=application)
     batch = payment_batch_create(actor=officer, currency=payment.currency, payments=[payment]).batch
     payment_batch_export(actor=checker, batch=batch)
     payment_batch_mark_sent(actor=checker, batch=batch)

@@ -47,7 +47,7 @@ TODAY = timezone.localdate()
 def _sent_payment(**kwargs: object):  # type: ignore[no-untyped-def]
     application, _claim, _manager = verified_application(**kwargs)
     officer = finance_officer()
-    payment = payment_approve(actor=officer, application=application)
+    payment, _done = payment_approve(actor=officer, application=application)
     batch = payment_batch_create(actor=officer, currency=payment.currency, payments=[payment]).batch
     payment_batch_export(actor=officer, batch=batch)
     payment_batch_mark_sent(actor=officer, batch=batch)
@@ -65,7 +65,7 @@ def _disbursements(payment: Payment) -> int:
 def test_finance_officer_approves_a_verified_claim() -> None:
     application, claim, _manager = verified_application()
     officer = finance_officer()
-    payment = payment_approve(actor=officer, application=application)
+    payment, _done = payment_approve(actor=officer, application=application)
     application.refresh_from_db()
     assert application.status == S.PAYMENT_SCHEDULED
     assert payment.status == P.APPROVED
@@ -77,9 +77,10 @@ def test_finance_officer_approves_a_verified_claim() -> None:
 def test_approving_twice_returns_the_same_payment() -> None:
     application, _claim, _manager = verified_application()
     officer = finance_officer()
-    first = payment_approve(actor=officer, application=application)
-    second = payment_approve(actor=officer, application=application)
+    first, first_created = payment_approve(actor=officer, application=application)
+    second, second_created = payment_approve(actor=officer, application=application)
     assert first.pk == second.pk
+    assert (first_created, second_created) == (True, False)
     assert Payment.objects.filter(application=application).count() == 1
 
 
@@ -93,7 +94,7 @@ def test_maker_checker_the_verifier_cannot_approve_the_payment() -> None:
     with pytest.raises(NotAllowed):
         payment_approve(actor=verifier, application=application)
     assert not Payment.objects.exists()
-    assert payment_approve(actor=finance_officer(), application=application).status == P.APPROVED
+    assert payment_approve(actor=finance_officer(), application=application)[0].status == P.APPROVED
 
 
 @pytest.mark.parametrize("role", [Role.PROGRAM_MANAGER, Role.WORKER, Role.OFFICIAL, Role.REVIEWER])
@@ -130,7 +131,7 @@ def test_payment_is_the_invoice_when_smaller_and_the_rest_is_released() -> None:
     completion_verify(actor=manager, claim=claim)
     application.refresh_from_db()
     officer = finance_officer()
-    payment = payment_approve(actor=officer, application=application)
+    payment, _done = payment_approve(actor=officer, application=application)
     assert payment.amount == Decimal("1000.00") < application.amount_awarded
     batch = payment_batch_create(actor=officer, currency=payment.currency).batch
     payment_batch_export(actor=officer, batch=batch)
@@ -198,11 +199,12 @@ def test_the_same_results_file_twice_pays_once() -> None:
 def test_csv_export_has_one_row_per_payment_and_is_stable() -> None:
     application, _claim, _manager = verified_application()
     officer = finance_officer()
-    payment = payment_approve(actor=officer, application=application)
+    payment, _done = payment_approve(actor=officer, application=application)
     batch = payment_batch_create(actor=officer, currency=payment.currency).batch
-    first = payment_batch_export(actor=officer, batch=batch)
-    second = payment_batch_export(actor=officer, batch=batch)
+    first, first_exported = payment_batch_export(actor=officer, batch=batch)
+    second, second_exported = payment_batch_export(actor=officer, batch=batch)
     assert first == second
+    assert (first_exported, second_exported) == (True, False)
     lines = first.strip().split("\n")
     assert lines[0].startswith("payment_reference,application_reference")
     assert lines[1].startswith(f"{payment.reference},{application.reference},")
@@ -215,7 +217,7 @@ def test_csv_export_has_one_row_per_payment_and_is_stable() -> None:
 def test_csv_export_neutralises_spreadsheet_formulas() -> None:
     application, _claim, _manager = verified_application()
     officer = finance_officer()
-    payment = payment_approve(actor=officer, application=application)
+    payment, _done = payment_approve(actor=officer, application=application)
     Payment.objects.filter(pk=payment.pk).update(payee_name='=HYPERLINK("http://evil")')
     batch = payment_batch_create(actor=officer, currency=payment.currency).batch
     assert "'=HYPERLINK" in batch_csv(batch)
@@ -224,7 +226,7 @@ def test_csv_export_neutralises_spreadsheet_formulas() -> None:
 def test_a_started_batch_cannot_be_discarded_but_a_draft_can() -> None:
     application, _claim, _manager = verified_application()
     officer = finance_officer()
-    payment = payment_approve(actor=officer, application=application)
+    payment, _done = payment_approve(actor=officer, application=application)
     draft = payment_batch_create(actor=officer, currency=payment.currency).batch
     payment_batch_discard(actor=officer, batch=draft, reason="Wrong selection")
     payment.refresh_from_db()
@@ -244,7 +246,7 @@ def test_a_started_batch_cannot_be_discarded_but_a_draft_can() -> None:
 def test_a_payment_goes_into_one_batch_only() -> None:
     application, _claim, _manager = verified_application()
     officer = finance_officer()
-    payment = payment_approve(actor=officer, application=application)
+    payment, _done = payment_approve(actor=officer, application=application)
     payment_batch_create(actor=officer, currency=payment.currency, payments=[payment])
     with pytest.raises(ValidationError):
         payment_batch_create(actor=officer, currency=payment.currency, payments=[payment])
@@ -263,7 +265,7 @@ def test_batch_needs_payments_and_a_known_currency() -> None:
 def test_sending_twice_changes_nothing_and_sending_needs_export() -> None:
     application, _claim, _manager = verified_application()
     officer = finance_officer()
-    payment = payment_approve(actor=officer, application=application)
+    payment, _done = payment_approve(actor=officer, application=application)
     batch = payment_batch_create(actor=officer, currency=payment.currency).batch
     with pytest.raises(Conflict):
         payment_batch_mark_sent(actor=officer, batch=batch)
@@ -320,7 +322,7 @@ def test_an_exported_batch_downloads_as_exported_after_a_payment_has_left_it() -
     again = payment_batch_file(actor=officer, batch=batch)
     assert again == exported
     assert hashlib.sha256(again.encode()).hexdigest() == batch.export_sha256
-    assert payment_batch_export(actor=officer, batch=batch) == exported  # a repeated export, too
+    assert payment_batch_export(actor=officer, batch=batch) == (exported, False)  # a repeated export, too
 
 
 def test_reconciliation_reports_each_bad_row_and_applies_the_good_ones() -> None:
@@ -359,7 +361,7 @@ def test_malformed_results_files_are_refused_and_change_nothing(content: bytes) 
 def test_reconciling_an_unsent_batch_is_refused() -> None:
     application, _claim, _manager = verified_application()
     officer = finance_officer()
-    payment = payment_approve(actor=officer, application=application)
+    payment, _done = payment_approve(actor=officer, application=application)
     batch = payment_batch_create(actor=officer, currency=payment.currency).batch
     with pytest.raises(Conflict):
         payment_batch_reconcile(

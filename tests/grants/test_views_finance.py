@@ -39,7 +39,7 @@ def _private_media(settings, tmp_path):  # type: ignore[no-untyped-def]
 def _approved_payment(officer=None):  # type: ignore[no-untyped-def]
     application, _claim, _manager = verified_application()
     officer = officer or finance_officer()
-    return payment_approve(actor=officer, application=application), officer
+    return payment_approve(actor=officer, application=application)[0], officer
 
 
 def _batch(officer, *payments: Payment) -> PaymentBatch:  # type: ignore[no-untyped-def]
