@@ -9,13 +9,14 @@ PORT ?= 8000
 # Development defaults; a real deployment sets these in the environment (see .env.example).
 export DJANGO_DEBUG ?= true
 
-.PHONY: help venv install demo serve worker migrate seed test test-postgres e2e chromium check lint format lock clean-db bench
+.PHONY: help venv install demo serve worker migrate seed test test-postgres fuzz e2e chromium check lint format lock clean-db bench
 
 help:
 	@echo "make demo   - install, migrate, load demo data, serve on http://$(HOST):$(PORT)"
 	@echo "make test   - install and run the whole test suite"
 	@echo "make check  - lint, format check, types, import contracts, migrations, deploy check"
 	@echo "make e2e    - browser journeys in Debian's Chromium with axe accessibility scans"
+	@echo "make fuzz   - the API fuzzed with every schemathesis check, for every role, on PostgreSQL"
 	@echo "make serve | worker | migrate | seed | test-postgres | lock"
 
 $(PY):
@@ -58,6 +59,24 @@ test: install
 test-postgres: install
 	$(TEST_ENV) DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} \
 		$(BIN)/pytest --require-postgres $(PYTEST_ARGS)
+
+# The API fuzzed from its own schema with every schemathesis check and the coverage phase (boundary values,
+# wrong types, other methods), for every role, on PostgreSQL (docs/quality.md). Two halves of the roles run
+# side by side, each on its own test database. `make test` runs the same tests with generated examples only.
+FUZZ_PG ?= postgres://postgres@127.0.0.1:5432
+FUZZ_HALVES := "worker or employer or reviewer or official" "manager or finance or administrator or every"
+
+fuzz: install
+	@set -e; pids=; n=0; mkdir -p var/fuzz; rm -f var/fuzz/tally-*.tsv; for half in $(FUZZ_HALVES); do n=$$((n + 1)); \
+		( $(TEST_ENV) SKILLSFUND_FUZZ=deep SKILLSFUND_FUZZ_TALLY=var/fuzz/tally-$$n.tsv \
+		  DATABASE_URL=$(FUZZ_PG)/skillsfund_fuzz_$$n \
+		  $(BIN)/pytest tests/security/test_api_fuzz_roles.py --require-postgres --create-db -p no:cacheprovider \
+		  -q -k "$$half" $(PYTEST_ARGS) > var/fuzz/half-$$n.log 2>&1; echo $$? > var/fuzz/half-$$n.status ) & \
+		pids="$$pids $$!"; done; wait $$pids; status=0; \
+	for n in 1 2; do tail -n 3 var/fuzz/half-$$n.log; [ "$$(cat var/fuzz/half-$$n.status)" = 0 ] || { \
+		status=1; grep -E "^(FAILED|ERROR)|Schema|Received|curl " var/fuzz/half-$$n.log | head -n 60; }; done; \
+	cat var/fuzz/tally-*.tsv > var/fuzz/tally.tsv; $(PY) benchmarks/fuzz_tally.py var/fuzz/tally.tsv || status=1; \
+	exit $$status
 
 # Browser journeys (e2e/): Playwright drives Debian's Chromium (never a downloaded browser) against a live
 # server on an isolated test database; axe-core scans every page. Screenshots: var/e2e-screenshots/.

@@ -1,6 +1,7 @@
 from collections.abc import Callable
 from typing import cast
 
+import django_filters
 from django.contrib.auth import user_logged_in
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -28,6 +29,8 @@ from accounts.serializers import (
     UserSerializer,
 )
 from core.api import AnswerInsideTheWrite
+from core.filters import StrictBooleanFilter, StrictFilterBackend
+from core.idempotency import idempotent
 
 
 class TokenView(APIView):
@@ -109,6 +112,21 @@ class MeView(AnswerInsideTheWrite, APIView):
         return Response(UserSerializer(user).data)
 
 
+class UserFilter(django_filters.FilterSet):
+    email = django_filters.CharFilter(max_length=254, label="Email address, exactly")
+    email__icontains = django_filters.CharFilter(
+        field_name="email", lookup_expr="icontains", max_length=254, label="Email address contains"
+    )
+    is_active = StrictBooleanFilter(label="Active (true) or deactivated (false)")
+    groups__name = django_filters.ChoiceFilter(
+        field_name="groups__name", choices=Role.choices, label="Has this role"
+    )
+
+    class Meta:
+        model = User
+        fields = ["email", "email__icontains", "is_active", "groups__name"]
+
+
 class UserViewSet(
     AnswerInsideTheWrite, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
@@ -116,7 +134,8 @@ class UserViewSet(
 
     serializer_class = UserSerializer
     permission_classes = [role_required(Role.ADMINISTRATOR)]
-    filterset_fields = {"email": ["exact", "icontains"], "is_active": ["exact"], "groups__name": ["exact"]}
+    filter_backends = [StrictFilterBackend]
+    filterset_class = UserFilter
 
     def get_queryset(self) -> QuerySet[User]:
         return users_visible_to(self.request.user).prefetch_related("groups").order_by("email")
@@ -125,6 +144,7 @@ class UserViewSet(
         return get_visible_or_404(self.get_queryset(), pk=self.kwargs["pk"])
 
     @extend_schema(request=StaffUserCreateSerializer, responses={201: UserSerializer, 400: OpenApiResponse()})
+    @idempotent
     def create(self, request: Request) -> Response:
         serializer = StaffUserCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -146,7 +166,7 @@ class UserViewSet(
         return self._change_role(request, services.role_revoke)
 
     @extend_schema(responses=RoleChangeSerializer(many=True))
-    @action(detail=True, methods=["get"], url_path="role-changes")
+    @action(detail=True, methods=["get"], url_path="role-changes", filter_backends=[])
     def role_changes(self, request: Request, pk: str) -> Response:
         user = self.get_object()
         changes = RoleChange.objects.filter(user=user).select_related("actor")

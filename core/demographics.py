@@ -139,6 +139,12 @@ def _in_form_order(codes: Iterable[str]) -> list[str]:
     return sorted(set(codes), key=_FORM_ORDER.__getitem__)
 
 
+def race_ethnicity_codes() -> list[str]:
+    """Every answer the race and ethnicity question offers, in form order (categories, details and
+    "prefer not to say")."""
+    return list(_FORM_ORDER)
+
+
 def _unknown(codes: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(code for code in codes if code not in _FORM_ORDER))
 

@@ -23,14 +23,17 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
-from rest_framework.parsers import BaseParser, MultiPartParser
+from rest_framework.parsers import BaseParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import User
 from accounts.permissions import Decision, get_visible_or_404, has_any_role
 from accounts.roles import Role
+from core.api import DOWNLOAD_RENDERERS
 from core.exceptions import Conflict, NotAllowed
+from core.idempotency import idempotent
+from core.parsers import MultiPartParser
 from core.uploads import CONTENT_TYPES, EXTENSIONS
 from employers import selectors, services
 from employers.filters import EmployerFilter, JobRoleFilter, PledgeFilter
@@ -155,6 +158,7 @@ class EmployerViewSet(JsonViewSet):
         request=EmployerRegisterSerializer,
         responses={201: EmployerSerializer, **_errors(400, 401, 403)},
     )
+    @idempotent
     def create(self, request: Request) -> Response:
         _require(can_register_employer(request.user))
         serializer = EmployerRegisterSerializer(data=request.data)
@@ -266,6 +270,7 @@ class RepresentativeViewSet(JsonViewSet):
         request=RepresentativeInviteSerializer,
         responses={201: RepresentativeInvitationSerializer, **ACTION_ERRORS},
     )
+    @idempotent
     def create(self, request: Request, employer_id: str) -> Response:
         employer = self.get_employer()
         _require(is_active_representative(request.user, employer))
@@ -376,6 +381,7 @@ class PledgeViewSet(JsonViewSet):
         request=PledgeCreateSerializer,
         responses={201: PledgeSerializer, **_errors(400, 401, 403, 409)},
     )
+    @idempotent
     def create(self, request: Request) -> Response:
         _require(has_any_role(request.user, (Role.EMPLOYER_REPRESENTATIVE,)))
         serializer = PledgeCreateSerializer(data=request.data, context={"request": request})
@@ -519,6 +525,7 @@ class ProgressReportViewSet(JsonViewSet):
         request={"multipart/form-data": ProgressReportCreateSerializer},
         responses={201: ProgressReportSerializer, **ACTION_ERRORS},
     )
+    @idempotent
     def create(self, request: Request, pledge_id: str) -> Response:
         pledge = self.get_pledge()
         _require(can_act_for_pledge(request.user, pledge))
@@ -581,7 +588,7 @@ class ProgressReportViewSet(JsonViewSet):
             **DOWNLOAD_ERRORS,
         },
     )
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], renderer_classes=DOWNLOAD_RENDERERS)
     def evidence(self, request: Request, pledge_id: str, pk: str) -> FileResponse:
         report = self._visible(pk)
         _require(can_see_report_evidence(request.user, report))
@@ -643,6 +650,7 @@ class JobRoleViewSet(JsonViewSet):
         request=JobRoleCreateSerializer,
         responses={201: JobRoleSerializer, **_errors(400, 401, 403, 409)},
     )
+    @idempotent
     def create(self, request: Request) -> Response:
         _require(has_any_role(request.user, (Role.EMPLOYER_REPRESENTATIVE,)))
         serializer = JobRoleCreateSerializer(data=request.data, context={"request": request})

@@ -4,38 +4,18 @@ a 400 naming the parameter rather than a query the database cannot run."""
 from typing import Any
 
 import django_filters
-from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import StrictBooleanFilter, WholeNumberFilter
+from core.filters import id_filter as core_id_filter
 from employers.models import Employer, JobRole, Pledge
 
-ID_MAX = 2**31 - 1
+ID_MAX = 2**31 - 1  # the ids of employers, pledges and job roles are 32-bit
 
 
-def id_filter(field_name: str, label: Any) -> django_filters.NumberFilter:
-    return django_filters.NumberFilter(
-        field_name=field_name, label=label, min_value=1, max_value=ID_MAX, decimal_places=0
-    )
-
-
-class StrictBooleanField(forms.NullBooleanField):
-    """`true` or `false`, as the schema says; anything else (a number, "yes", nothing) is refused rather
-    than read as "no filter"."""
-
-    widget = forms.TextInput
-
-    def to_python(self, value: Any) -> bool | None:  # type: ignore[override]  # None: no filter
-        if value is None:
-            return None
-        if value in ("true", "false"):
-            return value == "true"
-        raise ValidationError(_("Use true or false."), code="invalid")
-
-
-class StrictBooleanFilter(django_filters.BooleanFilter):
-    field_class = StrictBooleanField
+def id_filter(field_name: str, label: Any) -> WholeNumberFilter:
+    return core_id_filter(field_name, label, maximum=ID_MAX)
 
 
 class EmployerFilter(django_filters.FilterSet):
@@ -90,9 +70,7 @@ class PledgeFilter(django_filters.FilterSet):
 class JobRoleFilter(django_filters.FilterSet):
     employer = id_filter("employer_id", _("Employer id"))
     is_open = StrictBooleanFilter(label=_("Open for hiring"))
-    skill = django_filters.NumberFilter(
-        method="filter_skill", label=_("Skill id"), min_value=1, max_value=ID_MAX, decimal_places=0
-    )
+    skill = WholeNumberFilter(method="filter_skill", label=_("Skill id"), min_value=1, max_value=ID_MAX)
 
     class Meta:
         model = JobRole

@@ -14,7 +14,19 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.permissions import AnyUser
-from core.serializers import ModelSerializer
+from core.serializers import (
+    DateInput,
+    Email,
+    Flag,
+    ModelSerializer,
+    Serializer,
+    StrictPrimaryKeyField,
+    Text,
+    TextMatching,
+    Web,
+    WholeNumber,
+    WholeNumberText,
+)
 from employers.models import (
     Employer,
     JobRole,
@@ -27,12 +39,7 @@ from employers.permissions import employers_visible_to, pledges_visible_to
 from employers.selectors import pledge_progress
 from programs.models import Occupation, Skill
 from programs.serializers import (
-    Flag,
     SkillSerializer,
-    StrictPrimaryKeyField,
-    Text,
-    Web,
-    WholeNumber,
     money_input,
     money_output,
     web_address_output,
@@ -41,21 +48,6 @@ from programs.serializers import (
 REASON_MAX = 2000
 # The largest figure a report or a target may hold (the services refuse more).
 FIGURE_MAX = 1_000_000
-
-
-class NoUnknownFieldsMixin:
-    """Refuse fields this request cannot set, with a 400 naming each."""
-
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        initial = getattr(self, "initial_data", None)
-        if initial is not None and hasattr(initial, "keys"):
-            writable = {name for name, field in self.fields.items() if not field.read_only}  # type: ignore[attr-defined]
-            refused = sorted(set(initial.keys()) - writable)
-            if refused:
-                raise serializers.ValidationError(
-                    {name: [_("This field cannot be set here.")] for name in refused}
-                )
-        return super().validate(attrs)  # type: ignore[misc]
 
 
 def _request_user(field: serializers.Field) -> AnyUser:
@@ -95,7 +87,7 @@ def status_output(choices: Any) -> serializers.CharField:
 # ---------------------------------------------------------------- people
 
 
-class RepresentativePersonSerializer(serializers.Serializer):
+class RepresentativePersonSerializer(Serializer):
     id = serializers.IntegerField(read_only=True)
     name = serializers.CharField(source="full_name", read_only=True)
     email = serializers.EmailField(read_only=True)
@@ -135,19 +127,28 @@ class EmployerSerializer(ModelSerializer):
         read_only_fields = fields
 
 
-class EmployerUpdateSerializer(NoUnknownFieldsMixin, serializers.Serializer):
+class EmployerUpdateSerializer(Serializer):
     """What a representative may change; status and verification have their own endpoints."""
 
     legal_name = Text(max_length=200)
     trading_name = Text(max_length=200, allow_blank=True, required=False)
-    registration_number = Text(
-        max_length=20,
+    registration_number = TextMatching(
+        r"^[0-9]{2}-?[0-9]{7}$",
+        max_length=10,
+        error_messages={
+            "invalid": _("Enter the Employer Identification Number as 9 digits, like 12-3456789.")
+        },
         help_text=_(
             "The US Employer Identification Number: 12-3456789 or 123456789. Not changeable once "
             "the employer is verified."
         ),
     )
-    naics_code = Text(max_length=6, help_text=_("The NAICS code, 2 to 6 digits, e.g. 541512."))
+    naics_code = TextMatching(
+        r"^[0-9]{2,6}$",
+        max_length=6,
+        error_messages={"invalid": _("Give a NAICS code of 2 to 6 digits, e.g. 541512.")},
+        help_text=_("The NAICS code, 2 to 6 digits, e.g. 541512."),
+    )
     size_class = size_class_choice()
     region = Text(max_length=60)
     address = Text(max_length=2000)
@@ -158,11 +159,11 @@ class EmployerRegisterSerializer(EmployerUpdateSerializer):
     pass
 
 
-class EmployerReasonSerializer(NoUnknownFieldsMixin, serializers.Serializer):
+class EmployerReasonSerializer(Serializer):
     reason = Text(max_length=REASON_MAX, allow_blank=True, required=False, default="")
 
 
-class EmployerSuspendSerializer(NoUnknownFieldsMixin, serializers.Serializer):
+class EmployerSuspendSerializer(Serializer):
     reason = Text(max_length=REASON_MAX, help_text=_("Required; the employer's representatives read it."))
 
 
@@ -199,8 +200,8 @@ class RepresentativeInvitationSerializer(ModelSerializer):
         read_only_fields = fields
 
 
-class RepresentativeInviteSerializer(NoUnknownFieldsMixin, serializers.Serializer):
-    email = serializers.EmailField(max_length=254, help_text=_("The colleague's email address."))
+class RepresentativeInviteSerializer(Serializer):
+    email = Email(max_length=254, help_text=_("The colleague's email address."))
 
     def to_internal_value(self, data: Any) -> Any:
         if isinstance(data, dict) and "email" in data and not isinstance(data["email"], str):
@@ -208,11 +209,11 @@ class RepresentativeInviteSerializer(NoUnknownFieldsMixin, serializers.Serialize
         return super().to_internal_value(data)
 
 
-class RepresentativeInvitationAcceptSerializer(NoUnknownFieldsMixin, serializers.Serializer):
+class RepresentativeInvitationAcceptSerializer(Serializer):
     token = Text(max_length=200, help_text=_("The token from the invitation email's link."))
 
 
-class RepresentativeRemoveSerializer(NoUnknownFieldsMixin, serializers.Serializer):
+class RepresentativeRemoveSerializer(Serializer):
     reason = Text(
         max_length=REASON_MAX, help_text=_("Why they no longer act for the employer; kept on record.")
     )
@@ -221,7 +222,7 @@ class RepresentativeRemoveSerializer(NoUnknownFieldsMixin, serializers.Serialize
 # ---------------------------------------------------------------- pledges
 
 
-class PledgeCommitmentSerializer(serializers.Serializer):
+class PledgeCommitmentSerializer(Serializer):
     name = serializers.CharField(read_only=True, help_text=_("The target's field name."))
     label = serializers.CharField(read_only=True)  # type: ignore[assignment]  # a field, not Field.label
     target = serializers.IntegerField(read_only=True)
@@ -234,7 +235,7 @@ class PledgeCommitmentSerializer(serializers.Serializer):
     met = serializers.BooleanField(read_only=True)
 
 
-class PledgeProgressSerializer(serializers.Serializer):
+class PledgeProgressSerializer(Serializer):
     commitments = PledgeCommitmentSerializer(many=True, read_only=True)
     verified_hires_total = serializers.IntegerField(read_only=True)
     verified_reports = serializers.IntegerField(
@@ -322,10 +323,10 @@ class PledgeSerializer(ModelSerializer):
         return progress_body(pledge_progress(pledge), staff=bool(self.context.get("staff")))
 
 
-class PledgeUpdateSerializer(NoUnknownFieldsMixin, serializers.Serializer):
+class PledgeUpdateSerializer(Serializer):
     framework_name = Text(max_length=200, help_text=_("The initiative, e.g. a national skills-first pledge."))
-    start_date = serializers.DateField()
-    target_date = serializers.DateField(help_text=_("After the start date."))
+    start_date = DateInput()
+    target_date = DateInput(help_text=_("After the start date."))
     roles_converted_target = figure(required=False)
     credential_holder_hires_target = figure(required=False)
     non_degree_hires_target = figure(required=False)
@@ -355,11 +356,11 @@ class PledgeCreateSerializer(PledgeUpdateSerializer):
     employer = RepresentedEmployerField(help_text=_("The id of the employer you act for."))
 
 
-class PledgeReasonSerializer(NoUnknownFieldsMixin, serializers.Serializer):
+class PledgeReasonSerializer(Serializer):
     reason = Text(max_length=REASON_MAX, allow_blank=True, required=False, default="")
 
 
-class PledgeReturnSerializer(NoUnknownFieldsMixin, serializers.Serializer):
+class PledgeReturnSerializer(Serializer):
     reason = Text(max_length=REASON_MAX, help_text=_("What to change; the representatives read it."))
 
 
@@ -417,16 +418,17 @@ def _check_within_total(attrs: dict[str, Any], prefix: str = "") -> None:
         raise serializers.ValidationError(errors)
 
 
-class ProgressReportCreateSerializer(NoUnknownFieldsMixin, serializers.Serializer):
+class ProgressReportCreateSerializer(Serializer):
     """Multipart: numbers arrive as text, so these are DRF's ordinary (coercing) integer fields."""
 
-    year = serializers.IntegerField(min_value=2000, max_value=2100)
-    quarter = serializers.IntegerField(min_value=1, max_value=4)
-    roles_converted = serializers.IntegerField(min_value=0, max_value=FIGURE_MAX)
-    hires_total = serializers.IntegerField(min_value=0, max_value=FIGURE_MAX)
-    hires_credential_holders = serializers.IntegerField(min_value=0, max_value=FIGURE_MAX)
-    hires_without_degree = serializers.IntegerField(min_value=0, max_value=FIGURE_MAX)
-    hires_priority_groups = serializers.IntegerField(min_value=0, max_value=FIGURE_MAX)
+    # Multipart (the payroll extract rides along), so the figures arrive as text.
+    year = WholeNumberText(min_value=2000, max_value=2100)
+    quarter = WholeNumberText(min_value=1, max_value=4)
+    roles_converted = WholeNumberText(min_value=0, max_value=FIGURE_MAX)
+    hires_total = WholeNumberText(min_value=0, max_value=FIGURE_MAX)
+    hires_credential_holders = WholeNumberText(min_value=0, max_value=FIGURE_MAX)
+    hires_without_degree = WholeNumberText(min_value=0, max_value=FIGURE_MAX)
+    hires_priority_groups = WholeNumberText(min_value=0, max_value=FIGURE_MAX)
     # Empty files get through here so that the upload check gives its own, clearer message.
     evidence = serializers.FileField(
         allow_empty_file=True, help_text=_("The payroll extract for the quarter (checked by its content).")
@@ -438,7 +440,7 @@ class ProgressReportCreateSerializer(NoUnknownFieldsMixin, serializers.Serialize
         return attrs
 
 
-class ProgressReportVerifySerializer(NoUnknownFieldsMixin, serializers.Serializer):
+class ProgressReportVerifySerializer(Serializer):
     """Staff confirm the reported figures or correct them; a figure left out is confirmed as reported."""
 
     verified_roles_converted = figure(required=False)
@@ -449,7 +451,7 @@ class ProgressReportVerifySerializer(NoUnknownFieldsMixin, serializers.Serialize
     note = Text(max_length=REASON_MAX, allow_blank=True, required=False, default="")
 
 
-class ProgressReportReturnSerializer(NoUnknownFieldsMixin, serializers.Serializer):
+class ProgressReportReturnSerializer(Serializer):
     note = Text(max_length=REASON_MAX, help_text=_("What to correct; the representatives read it."))
 
 
@@ -516,7 +518,7 @@ class OccupationCodeField(serializers.SlugRelatedField):
         return super().to_internal_value(data)
 
 
-class JobRoleUpdateSerializer(NoUnknownFieldsMixin, serializers.Serializer):
+class JobRoleUpdateSerializer(Serializer):
     title = Text(max_length=200)
     pledge = VisiblePledgeField(
         allow_null=True, required=False, help_text=_("Optional: the id of one of the employer's pledges.")
@@ -554,5 +556,5 @@ class JobRoleCreateSerializer(JobRoleUpdateSerializer):
     employer = RepresentedEmployerField(help_text=_("The id of the employer you act for."))
 
 
-class JobRoleCloseSerializer(NoUnknownFieldsMixin, serializers.Serializer):
+class JobRoleCloseSerializer(Serializer):
     reason = Text(max_length=REASON_MAX, allow_blank=True, required=False, default="")

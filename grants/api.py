@@ -12,7 +12,6 @@ Request bodies are JSON, except the document upload, which is multipart.
 
 import hashlib
 import json
-import re
 from typing import Any, cast
 
 from django.db import IntegrityError, transaction
@@ -20,21 +19,24 @@ from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError as DrfValidationError
 from rest_framework.pagination import BasePagination
-from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import Decision, get_visible_or_404, has_any_role, has_role, is_signed_in
 from accounts.roles import Role
-from core.api import AnswerInsideTheWrite
+from core import idempotency
+from core.api import DOWNLOAD_RENDERERS, REPLAYED_HEADER, AnswerInsideTheWrite
 from core.exceptions import Conflict, NotAllowed
+from core.idempotency import PARAMETER as IDEMPOTENCY_KEY_PARAMETER
+from core.idempotency import idempotent
 from core.pagination import BoundedPagination, KeysetPagination
+from core.parsers import JSONParser, MultiPartParser
 from grants import selectors, services
 from grants.api_awards import AwardActionsMixin
 from grants.letters import letter_for
@@ -162,23 +164,15 @@ def _sees_as_staff(user: Any, application: Application) -> bool:
     raise NotAllowed(_("Declare whether you have a conflict of interest first."))
 
 
-IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,120}")
-
-
 def _create_key(request: Request) -> str | None:
-    """The request's `Idempotency-Key` header, checked; None without one."""
-    key = request.headers.get("Idempotency-Key")
-    if key is None:
-        return None
-    if not IDEMPOTENCY_KEY.fullmatch(key):
-        raise DrfValidationError(
-            {"Idempotency-Key": [_("Use 1 to 120 visible ASCII characters (no spaces), such as a UUID.")]}
-        )
-    return key
+    """The request's `Idempotency-Key` header, checked (core.idempotency); None without one."""
+    return idempotency.request_key(request)
 
 
 def _request_digest(request: Request) -> str:
-    """A fingerprint of the request's body, to tell a retry from another request under the same key."""
+    """A fingerprint of the request's body, to tell a retry from another request under the same key.
+    Applications keep their own key table (ApplicationCreateKey, older than core.idempotency), keyed by
+    the body alone."""
     body = json.dumps(request.data, sort_keys=True, default=str, separators=(",", ":"))
     return hashlib.sha256(body.encode()).hexdigest()
 
@@ -299,17 +293,22 @@ class ApplicationViewSet(AwardActionsMixin, JsonViewSet):
     def list(self, request: Request) -> Response:
         user = request.user
         visible = self.get_queryset()
+        # The backend's refusal of empty typed values (without building a second filter set); then the
+        # queue selector builds the one that filters. Everyone's filters are checked, so a bad value is a
+        # 400 for any caller, as the schema says; an applicant's list then ignores them.
+        StrictFilterBackend.refuse_empty_typed_values(
+            selectors.QueueFilter.base_filters, request.query_params
+        )
         if has_any_role(user, QUEUE_ROLES):
-            # The backend's refusal of empty typed values (without building a second filter set); then
-            # the queue selector builds the one that filters.
-            StrictFilterBackend.refuse_empty_typed_values(
-                selectors.QueueFilter.base_filters, request.query_params
-            )
             filterset, queryset = selectors.review_queue(visible, request.query_params, request=request)
             if not filterset.is_valid():
                 raise DrfValidationError(filterset.errors)
         else:
             queryset = selectors.applications_for_applicant(user)
+            if request.query_params:
+                checked = selectors.QueueFilter(request.query_params, queryset=queryset, request=request)
+                if not checked.is_valid():
+                    raise DrfValidationError(checked.errors)
         # Only what a row shows and what the orders page by: not the statement, snapshots or descriptions.
         queryset = (
             queryset.select_related(None)
@@ -350,18 +349,10 @@ class ApplicationViewSet(AwardActionsMixin, JsonViewSet):
         "and `employee_name`: the employee becomes the applicant and is invited to link their account. Any "
         "other field is refused with a 400 naming it. Send an `Idempotency-Key` header to retry safely: "
         "the same key again (from the same account, with the same body) answers with the application the "
-        "first request created, marked `Idempotent-Replayed: true`, instead of making a second one; the "
+        "first request created (200, marked `Idempotent-Replayed: true`) instead of making a second one; the "
         "same key with a different body is a 409.",
         request=ApplicationCreateSerializer,
-        parameters=[
-            OpenApiParameter(
-                "Idempotency-Key",
-                OpenApiTypes.STR,
-                OpenApiParameter.HEADER,
-                required=False,
-                description="1 to 120 visible ASCII characters, unique per request you mean (a UUID).",
-            )
-        ],
+        parameters=[IDEMPOTENCY_KEY_PARAMETER],
         responses={201: ApplicationSerializer, **_errors(400, 401, 403, 409)},
     )
     def create(self, request: Request) -> Response:
@@ -405,8 +396,8 @@ class ApplicationViewSet(AwardActionsMixin, JsonViewSet):
             return None
         if record.request_sha256 != digest:
             raise Conflict(_("This Idempotency-Key was already used with a different request."))
-        response = Response(self._present(record.application_id), status=status.HTTP_201_CREATED)
-        response["Idempotent-Replayed"] = "true"
+        response = Response(self._present(record.application_id), status=status.HTTP_200_OK)
+        response[REPLAYED_HEADER] = "true"
         return response
 
     @extend_schema(
@@ -574,6 +565,7 @@ class ApplicationViewSet(AwardActionsMixin, JsonViewSet):
         responses={201: ReviewSerializer, **ACTION_ERRORS},
     )
     @action(detail=True, methods=["get", "post"], **NOT_A_QUEUE)
+    @idempotent
     def reviews(self, request: Request, pk: str) -> Response:
         application = self._visible(pk)
         if request.method == "GET":
@@ -683,6 +675,7 @@ class ApplicationViewSet(AwardActionsMixin, JsonViewSet):
         responses={201: DocumentSerializer, **ACTION_ERRORS},
     )
     @action(detail=True, methods=["get", "post"], parser_classes=[MultiPartParser], **NOT_A_QUEUE)
+    @idempotent
     def documents(self, request: Request, pk: str) -> Response:
         application = self._visible(pk)
         if request.method == "GET":
@@ -714,6 +707,7 @@ class ApplicationViewSet(AwardActionsMixin, JsonViewSet):
         methods=["get"],
         url_path=rf"documents/(?P<doc_id>{ID_REGEX})",
         url_name="document",
+        renderer_classes=DOWNLOAD_RENDERERS,
     )
     def document(self, request: Request, pk: str, doc_id: str) -> FileResponse:
         application = self._visible(pk)
@@ -731,7 +725,7 @@ class ApplicationViewSet(AwardActionsMixin, JsonViewSet):
         description="The applicant and staff working on it; 404 until a letter has been generated.",
         responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY), **DOWNLOAD_ERRORS},
     )
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], renderer_classes=DOWNLOAD_RENDERERS)
     def letter(self, request: Request, pk: str) -> FileResponse:
         application = self._visible(pk)
         _sees_as_staff(request.user, application)

@@ -28,13 +28,16 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
-from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.permissions import AnyUser, Decision, get_visible_or_404, has_any_role, has_role, is_signed_in
 from accounts.roles import Role
+from core.api import DOWNLOAD_RENDERERS, REPLAYED_HEADER, answer_write
 from core.exceptions import Conflict, NotAllowed
+from core.filters import id_filter
+from core.idempotency import idempotent
+from core.parsers import MultiPartParser
 from grants import services_awards, services_outcomes, services_payments
 from grants.models import (
     Application,
@@ -129,6 +132,7 @@ class AwardActionsMixin:
         responses={201: ClaimSerializer, **ACTION_ERRORS},
     )
     @action(detail=True, methods=["post"], url_path="claim-completion", parser_classes=[MultiPartParser])
+    @idempotent
     def claim_completion(self, request: Request, pk: str) -> Response:
         application = self._visible(pk)
         _applicant_side_only(request.user, application)
@@ -244,7 +248,7 @@ def _claim_for_output(pk: int) -> CompletionClaim:
 
 class ClaimFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=CompletionClaim.Status.choices)
-    application = django_filters.NumberFilter(field_name="application_id", min_value=1, max_value=2**62)
+    application = id_filter("application_id", maximum=2**62)
     program = django_filters.CharFilter(field_name="application__program__code", max_length=32)
 
     class Meta:
@@ -341,30 +345,32 @@ class PaymentViewSet(_FinanceOnlyViewSet):
         summary="Approve paying an award's verified claim",
         description="Finance officers. Maker-checker: whoever verified the claim cannot approve its payment "
         "(a 403 with the reason). The amount is the award, or the invoice when smaller; the payee follows "
-        "the program's payment model. Approving again returns the same payment with a 200.",
+        "the program's payment model. Approving again returns the same payment with a 200, marked "
+        "`Idempotent-Replayed: true`.",
         request=PaymentApproveSerializer,
+        extensions={"x-replayable": True},
         responses={
             201: PaymentDetailSerializer,
             200: OpenApiResponse(PaymentDetailSerializer, description="Already approved: the same payment."),
             **_errors(400, 401, 403, 409),
         },
     )
+    @idempotent
     def create(self, request: Request) -> Response:
         serializer = PaymentApproveSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         application = serializer.validated_data["application"]
-        existed = Payment.objects.filter(application=application).exists()
-        payment = services_payments.payment_approve(actor=_actor(request), application=application)
-        return Response(
-            PaymentDetailSerializer(self._detail(payment.pk)).data,
-            status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED,
+        payment, created = services_payments.payment_approve(actor=_actor(request), application=application)
+        return answer_write(
+            PaymentDetailSerializer(self._detail(payment.pk)).data, done_now=created, created=True
         )
 
     @extend_schema(
         summary="Retry a failed payment",
         description="Finance officers. The payment waits for a new batch. Retrying one that is not failed "
-        "(already retried, or paid) returns it unchanged.",
+        "(already retried, or paid) returns it unchanged, marked `Idempotent-Replayed: true`.",
         request=ReasonOptionalSerializer,
+        extensions={"x-replayable": True},
         responses={200: PaymentDetailSerializer, **ACTION_ERRORS},
     )
     @action(detail=True, methods=["post"])
@@ -372,8 +378,10 @@ class PaymentViewSet(_FinanceOnlyViewSet):
         payment = self._detail(pk)
         serializer = ReasonOptionalSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services_payments.payment_retry(actor=_actor(request), payment=payment, **serializer.validated_data)
-        return Response(PaymentDetailSerializer(self._detail(payment.pk)).data)
+        _payment, retried = services_payments.payment_retry(
+            actor=_actor(request), payment=payment, **serializer.validated_data
+        )
+        return answer_write(PaymentDetailSerializer(self._detail(payment.pk)).data, done_now=retried)
 
 
 def _payment_events() -> QuerySet[PaymentEvent]:
@@ -453,6 +461,7 @@ class PaymentBatchViewSet(_FinanceOnlyViewSet):
         request=BatchCreateSerializer,
         responses={201: BatchResultSerializer, **_errors(400, 401, 403)},
     )
+    @idempotent
     def create(self, request: Request) -> Response:
         serializer = BatchCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -469,8 +478,10 @@ class PaymentBatchViewSet(_FinanceOnlyViewSet):
         summary="Export the batch as CSV for the finance system",
         description="Finance officers. Closes a draft batch to changes (it becomes exported) and answers "
         "with its CSV file. Exporting a batch already exported changes nothing and gives the same file. "
-        f"{BATCH_CSV_COLUMNS} A discarded batch is a 409.",
+        f"{BATCH_CSV_COLUMNS} A discarded batch is a 409. A repeated export is marked "
+        "`Idempotent-Replayed: true`.",
         request=None,
+        extensions={"x-replayable": True},
         responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR), **_errors(401, 403, 404, 409)},
     )
     @extend_schema(
@@ -481,31 +492,42 @@ class PaymentBatchViewSet(_FinanceOnlyViewSet):
         f"draft batch is a 409 (export it with a POST first), and so is a discarded one. {BATCH_CSV_COLUMNS}",
         responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR), **_errors(401, 403, 404, 409)},
     )
-    @action(detail=True, methods=["get", "post"], filter_backends=[], pagination_class=None)
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        filter_backends=[],
+        pagination_class=None,
+        renderer_classes=DOWNLOAD_RENDERERS,
+    )
     def export(self, request: Request, pk: str) -> HttpResponse:
         batch = self._batch(pk)
-        read = (
-            services_payments.payment_batch_export
-            if request.method == "POST"
-            else services_payments.payment_batch_file
-        )
-        content = read(actor=_actor(request), batch=batch)
+        if request.method == "POST":
+            content, exported = services_payments.payment_batch_export(actor=_actor(request), batch=batch)
+        else:
+            content, exported = (
+                services_payments.payment_batch_file(actor=_actor(request), batch=batch),
+                False,
+            )
         response = HttpResponse(content, content_type=CSV_CONTENT_TYPE)
+        if request.method == "POST" and not exported:
+            response[REPLAYED_HEADER] = "true"
         response["Content-Disposition"] = f'attachment; filename="{batch.reference}.csv"'
         response["Cache-Control"] = "no-store"
         return response
 
     @extend_schema(
         summary="Mark the exported batch as sent to the finance system",
-        description="Finance officers. Its payments become sent. Marking it again changes nothing.",
+        description="Finance officers. Its payments become sent. Marking it again changes nothing, and "
+        "the answer is marked `Idempotent-Replayed: true`.",
         request=None,
+        extensions={"x-replayable": True},
         responses={200: BatchDetailSerializer, **_errors(401, 403, 404, 409)},
     )
     @action(detail=True, methods=["post"])
     def send(self, request: Request, pk: str) -> Response:
         batch = self._batch(pk)
-        services_payments.payment_batch_mark_sent(actor=_actor(request), batch=batch)
-        return Response(self._present(batch.pk))
+        _batch, marked = services_payments.payment_batch_mark_sent(actor=_actor(request), batch=batch)
+        return answer_write(self._present(batch.pk), done_now=marked)
 
     @extend_schema(
         summary="Discard a draft batch",
@@ -558,7 +580,7 @@ def clawbacks_visible_to(user: AnyUser) -> QuerySet[Clawback]:
 
 
 class ClawbackFilter(django_filters.FilterSet):
-    application = django_filters.NumberFilter(field_name="application_id", min_value=1, max_value=2**62)
+    application = id_filter("application_id", maximum=2**62)
     reason_code = django_filters.ChoiceFilter(choices=Clawback.Reason.choices)
 
     class Meta:
@@ -601,6 +623,7 @@ class ClawbackViewSet(JsonViewSet):
         request=ClawbackCreateSerializer,
         responses={201: ClawbackSerializer, **_errors(400, 401, 403, 409)},
     )
+    @idempotent
     def create(self, request: Request) -> Response:
         _require(can_handle_payments(request.user))
         serializer = ClawbackCreateSerializer(data=request.data, context={"request": request})
@@ -626,7 +649,7 @@ def outcomes_visible_to(user: AnyUser) -> QuerySet[Outcome]:
 
 
 class OutcomeFilter(django_filters.FilterSet):
-    application = django_filters.NumberFilter(field_name="application_id", min_value=1, max_value=2**62)
+    application = id_filter("application_id", maximum=2**62)
     source = django_filters.ChoiceFilter(choices=Outcome.Source.choices)
     program = django_filters.CharFilter(field_name="application__program__code", max_length=32)
 
@@ -677,6 +700,7 @@ class OutcomeViewSet(JsonViewSet):
         request=OutcomeReportSerializer,
         responses={201: OutcomeSerializer, **_errors(400, 401, 403, 409)},
     )
+    @idempotent
     def create(self, request: Request) -> Response:
         _require(has_role(request.user, Role.WORKER))
         serializer = OutcomeReportSerializer(data=request.data, context={"request": request})
@@ -692,6 +716,7 @@ class OutcomeViewSet(JsonViewSet):
         responses={201: OutcomeSerializer, **_errors(400, 401, 403, 409)},
     )
     @action(detail=False, methods=["post"])
+    @idempotent
     def verified(self, request: Request) -> Response:
         _require(has_role(request.user, Role.PROGRAM_MANAGER))
         serializer = OutcomeVerifiedSerializer(data=request.data, context={"request": request})

@@ -23,6 +23,7 @@ from accounts.models import User
 from accounts.permissions import Decision, get_visible_or_404, has_any_role
 from accounts.roles import Role
 from core.exceptions import NotAllowed
+from core.idempotency import idempotent
 from employers.models import Hire, JobRole, Representative
 from employers.permissions import hires_visible_to, job_roles_visible_to
 from grants.forms_matching import NO_SUCH_CANDIDATE
@@ -125,6 +126,7 @@ class MatchViewSet(JsonViewSet):
         responses={201: InvitationSerializer, **_errors(400, 401, 403, 404, 409)},
     )
     @action(detail=False, methods=["post"])
+    @idempotent
     def invite(self, request: Request) -> Response:
         _require(has_any_role(request.user, (Role.EMPLOYER_REPRESENTATIVE,)))
         serializer = InviteSerializer(data=request.data)
@@ -173,6 +175,7 @@ class HireViewSet(JsonViewSet):
         request=HireCreateSerializer,
         responses={201: HireSerializer, **_errors(400, 401, 403, 404, 409)},
     )
+    @idempotent
     def create(self, request: Request) -> Response:
         _require(has_any_role(request.user, (Role.EMPLOYER_REPRESENTATIVE,)))
         serializer = HireCreateSerializer(data=request.data)

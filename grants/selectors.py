@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from core.demographics import income_band_upper_bound
+from core.filters import StrictBooleanFilter
 from employers.models import Representative
 from grants.models import (
     Application,
@@ -174,7 +175,7 @@ class QueueFilter(django_filters.FilterSet):
     submitted_to = django_filters.DateFilter(
         field_name="submitted_at__date", lookup_expr="lte", label="Submitted up to"
     )
-    assigned_to_me = django_filters.BooleanFilter(method="filter_assigned_to_me", label="Assigned to me")
+    assigned_to_me = StrictBooleanFilter(method="filter_assigned_to_me", label="Assigned to me")
     sort = django_filters.ChoiceFilter(
         choices=[(key, key) for key in SORTS],
         method="filter_sort",
@@ -193,7 +194,7 @@ class QueueFilter(django_filters.FilterSet):
         return queryset.filter(program_id=Subquery(program)) if value else queryset
 
     def filter_assigned_to_me(
-        self, queryset: QuerySet[Application], name: str, value: bool | None
+        self, queryset: QuerySet[Application], name: str, value: bool
     ) -> QuerySet[Application]:
         if value:
             if self.request is None:

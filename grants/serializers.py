@@ -14,8 +14,17 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import User
-from core.demographics import INCOME_BAND_CHOICES
-from core.serializers import ModelSerializer
+from core.demographics import INCOME_BAND_CHOICES, race_ethnicity_codes
+from core.serializers import (
+    DateInput,
+    Email,
+    Flag,
+    ModelSerializer,
+    Serializer,
+    StrictPrimaryKeyField,
+    Text,
+    WholeNumber,
+)
 from employers.models import Employer
 from employers.selectors import employers_for_user
 from grants.models import (
@@ -28,34 +37,14 @@ from grants.models import (
 from grants.services import DEMOGRAPHIC_ANSWERS
 from programs.rules import EMPLOYMENT_STATUSES
 from programs.serializers import (
-    Flag,
     RuleOutcomeSerializer,
-    StrictPrimaryKeyField,
-    Text,
     VisibleCredentialField,
     VisibleProgramField,
-    WholeNumber,
     money_input,
     money_output,
 )
 
 TEXT_MAX = 5000
-
-
-class NoUnknownFieldsMixin:
-    """Refuse, with a 400 naming each, fields this request cannot set (status, amount_awarded, reviewer,
-    score, reference, decided_*...). Silently ignoring them would let a client believe they applied."""
-
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        initial = getattr(self, "initial_data", None)
-        if isinstance(initial, dict):
-            writable = {name for name, field in self.fields.items() if not field.read_only}  # type: ignore[attr-defined]
-            refused = sorted(set(initial) - writable)
-            if refused:
-                raise serializers.ValidationError(
-                    {name: [_("This field cannot be set here.")] for name in refused}
-                )
-        return super().validate(attrs)  # type: ignore[misc]
 
 
 def inline_choice(choices: Any, *, name: str, **kwargs: Any) -> serializers.ChoiceField:
@@ -74,7 +63,7 @@ def inline_choice(choices: Any, *, name: str, **kwargs: Any) -> serializers.Choi
 # ---------------------------------------------------------------- applications: output
 
 
-class PersonSerializer(serializers.Serializer):
+class PersonSerializer(Serializer):
     id = serializers.IntegerField(read_only=True)
     name = serializers.CharField(source="full_name", read_only=True)
 
@@ -177,7 +166,7 @@ class ApplicationSerializer(ApplicationMinimalSerializer):
         return "full"
 
 
-class ReviewerBriefSerializer(serializers.Serializer):
+class ReviewerBriefSerializer(Serializer):
     id = serializers.IntegerField(read_only=True)
     name = serializers.CharField(read_only=True)
     conflict = serializers.ChoiceField(choices=ReviewAssignment.Conflict.choices, read_only=True)
@@ -272,7 +261,7 @@ class ApplicationRowSerializer(ModelSerializer):
 # ---------------------------------------------------------------- applications: input
 
 
-class ApplicationCreateSerializer(NoUnknownFieldsMixin, serializers.Serializer):
+class ApplicationCreateSerializer(Serializer):
     program = VisibleProgramField(slug_field="code", help_text=_("The program's code."))
     credential = VisibleCredentialField(help_text=_("A credential the program funds."))
     amount_requested = money_input(help_text=_('A decimal string, like "1250.00".'))
@@ -285,7 +274,7 @@ class ApplicationCreateSerializer(NoUnknownFieldsMixin, serializers.Serializer):
             "(then employee_email and employee_name are required)."
         ),
     )
-    employee_email = serializers.EmailField(max_length=254, required=False)
+    employee_email = Email(max_length=254, required=False)
     employee_name = Text(max_length=200, required=False)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
@@ -305,23 +294,23 @@ class ApplicationCreateSerializer(NoUnknownFieldsMixin, serializers.Serializer):
         return attrs
 
 
-class ApplicationUpdateSerializer(NoUnknownFieldsMixin, serializers.Serializer):
+class ApplicationUpdateSerializer(Serializer):
     credential = VisibleCredentialField(required=False)
     amount_requested = money_input(required=False)
     statement = Text(max_length=TEXT_MAX, allow_blank=True, required=False)
 
 
-class WithdrawSerializer(NoUnknownFieldsMixin, serializers.Serializer):
+class WithdrawSerializer(Serializer):
     reason = Text(max_length=2000, allow_blank=True, required=False, default="")
 
 
-class AssignSerializer(NoUnknownFieldsMixin, serializers.Serializer):
+class AssignSerializer(Serializer):
     reviewer = StrictPrimaryKeyField(
         queryset=User.objects.filter(is_active=True), help_text=_("The reviewer's user id.")
     )
 
 
-class ConflictSerializer(NoUnknownFieldsMixin, serializers.Serializer):
+class ConflictSerializer(Serializer):
     has_conflict = Flag()
     note = Text(
         max_length=2000,
@@ -332,7 +321,7 @@ class ConflictSerializer(NoUnknownFieldsMixin, serializers.Serializer):
     )
 
 
-class ReviewCreateSerializer(NoUnknownFieldsMixin, serializers.Serializer):
+class ReviewCreateSerializer(Serializer):
     checklist = serializers.DictField(
         child=Flag(),
         help_text=_("Every item of the screening checklist: %(keys)s.")
@@ -372,22 +361,22 @@ class ReviewSerializer(ModelSerializer):
         read_only_fields = fields
 
 
-class RequestInfoSerializer(NoUnknownFieldsMixin, serializers.Serializer):
+class RequestInfoSerializer(Serializer):
     question = Text(max_length=TEXT_MAX, help_text=_("The applicant reads this."))
 
 
-class RespondSerializer(NoUnknownFieldsMixin, serializers.Serializer):
+class RespondSerializer(Serializer):
     answer = Text(max_length=TEXT_MAX, help_text=_("Add documents first, then answer."))
 
 
-class ApproveSerializer(NoUnknownFieldsMixin, serializers.Serializer):
+class ApproveSerializer(Serializer):
     amount = money_input(
         required=False, allow_null=True, help_text=_("The award; the amount requested when left out.")
     )
     reason = Text(max_length=2000, allow_blank=True, required=False, default="")
 
 
-class RejectSerializer(NoUnknownFieldsMixin, serializers.Serializer):
+class RejectSerializer(Serializer):
     reason_code = serializers.ChoiceField(choices=Application.RejectionReason.choices)
     explanation = Text(max_length=TEXT_MAX, help_text=_("The applicant reads this."))
 
@@ -443,7 +432,7 @@ class DocumentSerializer(ModelSerializer):
         return request.build_absolute_uri(path) if request is not None else path
 
 
-class DocumentUploadSerializer(NoUnknownFieldsMixin, serializers.Serializer):
+class DocumentUploadSerializer(Serializer):
     # Empty files get through here so that the upload check gives its own, clearer message.
     file = serializers.FileField(allow_empty_file=True, help_text=_("A PDF, PNG or JPEG."))
     # Text, not a choice: "kind" already names the eligibility rules' choices in the schema. The service
@@ -456,14 +445,14 @@ class DocumentUploadSerializer(NoUnknownFieldsMixin, serializers.Serializer):
     )
 
 
-class AssessmentMaximumSerializer(serializers.Serializer):
+class AssessmentMaximumSerializer(Serializer):
     amount = money_output(source="maximum")
     currency = serializers.CharField(read_only=True)
     binding = serializers.CharField(read_only=True, help_text=_("The limit that binds: cost or a cap scope."))
     explanation = serializers.CharField(read_only=True)
 
 
-class AssessmentSerializer(serializers.Serializer):
+class AssessmentSerializer(Serializer):
     eligible = serializers.BooleanField(read_only=True)
     outcomes = RuleOutcomeSerializer(many=True, read_only=True)
     maximum_award = AssessmentMaximumSerializer(read_only=True)
@@ -474,12 +463,12 @@ class AssessmentSerializer(serializers.Serializer):
 # ---------------------------------------------------------------- the signed-in worker's own records
 
 
-class WorkerProfileSerializer(NoUnknownFieldsMixin, serializers.Serializer):
+class WorkerProfileSerializer(Serializer):
     """PUT replaces the whole profile: every field is required (send "" or null to clear one)."""
 
     region = Text(max_length=60, allow_blank=True)
     address = Text(max_length=2000, allow_blank=True)
-    date_of_birth = serializers.DateField(allow_null=True)
+    date_of_birth = DateInput(allow_null=True)
     employment_status = serializers.ChoiceField(
         choices=[(key, label.capitalize()) for key, label in EMPLOYMENT_STATUSES.items()], allow_blank=True
     )
@@ -499,15 +488,18 @@ class WorkerProfileSerializer(NoUnknownFieldsMixin, serializers.Serializer):
     updated_at = serializers.DateTimeField(read_only=True, allow_null=True)
 
 
+RACE_ETHNICITY_ANSWERS = [(code, code) for code in race_ethnicity_codes()]
+
+
 def _answers(name: str) -> list[tuple[str, str]]:
     return [(answer, answer) for answer in sorted(DEMOGRAPHIC_ANSWERS[name])]
 
 
-class DemographicsSerializer(NoUnknownFieldsMixin, serializers.Serializer):
+class DemographicsSerializer(Serializer):
     """Voluntary answers; every question may be blank or "prefer_not_to_say". PUT replaces them all."""
 
     race_ethnicity = serializers.ListField(
-        child=Text(max_length=60),
+        child=inline_choice(RACE_ETHNICITY_ANSWERS, name="race-ethnicity"),
         max_length=40,
         help_text=_("2024 OMB SPD 15 codes, any number (an empty list is no answer)."),
     )

@@ -14,7 +14,15 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.money import CURRENCY_CHOICES
-from core.serializers import ModelSerializer
+from core.serializers import (
+    DateInput,
+    ModelSerializer,
+    Serializer,
+    StrictPrimaryKeyField,
+    Text,
+    TextMatching,
+    WholeNumber,
+)
 from grants.models import (
     ApplicationDocument,
     Clawback,
@@ -26,10 +34,14 @@ from grants.models import (
     PaymentEvent,
 )
 from grants.permissions import applications_visible_to, is_applicant_side
-from grants.serializers import NoUnknownFieldsMixin, PersonSerializer
+from grants.serializers import PersonSerializer
 from grants.services_awards import MAX_BADGE_LENGTH
 from grants.services_payments import MAX_BATCH_SIZE, MAX_RECONCILIATION_BYTES
-from programs.serializers import StrictPrimaryKeyField, Text, WholeNumber, money_input, money_output
+from programs.models import onet_soc_validator
+from programs.serializers import (
+    money_input,
+    money_output,
+)
 
 NOTE_MAX = 2000
 
@@ -77,19 +89,19 @@ class OwnFollowUpField(StrictPrimaryKeyField):
 # ---------------------------------------------------------------- application actions: input
 
 
-class EnrolSerializer(NoUnknownFieldsMixin, serializers.Serializer):
-    training_start_date = serializers.DateField(help_text=_("The day the training starts, YYYY-MM-DD."))
+class EnrolSerializer(Serializer):
+    training_start_date = DateInput(help_text=_("The day the training starts, YYYY-MM-DD."))
 
 
-class ClaimCompletionSerializer(NoUnknownFieldsMixin, serializers.Serializer):
+class ClaimCompletionSerializer(Serializer):
     """Multipart. Which evidence is required depends on the program (see `claim_evidence`)."""
 
-    completed_on = serializers.DateField(help_text=_("The day the training was completed, YYYY-MM-DD."))
+    completed_on = DateInput(help_text=_("The day the training was completed, YYYY-MM-DD."))
     # Empty files get through here so that the upload check gives its own, clearer message.
     certificate = serializers.FileField(
         required=False, allow_empty_file=True, help_text=_("Certificate of completion: a PDF, PNG or JPEG.")
     )
-    badge = serializers.CharField(
+    badge = Text(
         required=False,
         allow_blank=True,
         max_length=MAX_BADGE_LENGTH,
@@ -112,7 +124,7 @@ class ClaimCompletionSerializer(NoUnknownFieldsMixin, serializers.Serializer):
         allow_zero=True,
         help_text=_("Annual pay after training, where the program sets a floor."),
     )
-    employed_through = serializers.DateField(
+    employed_through = DateInput(
         required=False,
         help_text=_("Retention grants (the employer): the employee is still employed on this day."),
     )
@@ -146,15 +158,15 @@ class ClaimCompletionSerializer(NoUnknownFieldsMixin, serializers.Serializer):
         return attrs
 
 
-class CompletionNoteSerializer(NoUnknownFieldsMixin, serializers.Serializer):
+class CompletionNoteSerializer(Serializer):
     note = Text(max_length=NOTE_MAX, allow_blank=True, required=False, default="")
 
 
-class ReasonRequiredSerializer(NoUnknownFieldsMixin, serializers.Serializer):
+class ReasonRequiredSerializer(Serializer):
     reason = Text(max_length=NOTE_MAX, help_text=_("The applicant reads this."))
 
 
-class ReasonOptionalSerializer(NoUnknownFieldsMixin, serializers.Serializer):
+class ReasonOptionalSerializer(Serializer):
     reason = Text(max_length=NOTE_MAX, allow_blank=True, required=False, default="")
 
 
@@ -176,13 +188,13 @@ class ClaimDocumentSerializer(ModelSerializer):
         return request.build_absolute_uri(path) if request is not None else path
 
 
-class BadgeCheckSerializer(serializers.Serializer):
+class BadgeCheckSerializer(Serializer):
     name = serializers.CharField(read_only=True)
     passed = serializers.BooleanField(read_only=True)
     detail = serializers.CharField(read_only=True)
 
 
-class BadgeChecksSerializer(serializers.Serializer):
+class BadgeChecksSerializer(Serializer):
     verified = serializers.BooleanField(read_only=True)
     proof_format = serializers.CharField(read_only=True, allow_null=True)
     issuer_id = serializers.CharField(read_only=True, allow_null=True)
@@ -310,7 +322,7 @@ class PaymentDetailSerializer(PaymentSerializer):
         read_only_fields = fields
 
 
-class PaymentApproveSerializer(NoUnknownFieldsMixin, serializers.Serializer):
+class PaymentApproveSerializer(Serializer):
     application = VisibleApplicationField(help_text=_("The award whose verified claim is to be paid."))
 
 
@@ -356,7 +368,7 @@ class BatchDetailSerializer(BatchSerializer):
         return list(PaymentSerializer(rows, many=True).data)
 
 
-class BatchCreateSerializer(NoUnknownFieldsMixin, serializers.Serializer):
+class BatchCreateSerializer(Serializer):
     currency = choice_field(CURRENCY_CHOICES)
     payments = serializers.ListField(
         child=WholeNumber(min_value=1, max_value=2**62),
@@ -367,20 +379,24 @@ class BatchCreateSerializer(NoUnknownFieldsMixin, serializers.Serializer):
     )
 
 
-class ItemResultSerializer(serializers.Serializer):
+class ItemResultSerializer(Serializer):
     reference = serializers.CharField(read_only=True)
     ok = serializers.BooleanField(read_only=True)
     message = serializers.CharField(read_only=True)
+    changed = serializers.BooleanField(
+        read_only=True,
+        help_text=_("True when this request changed it; false when it was already so (or was refused)."),
+    )
 
 
-class BatchResultSerializer(serializers.Serializer):
+class BatchResultSerializer(Serializer):
     batch = BatchDetailSerializer(read_only=True)
     results = ItemResultSerializer(many=True, read_only=True)
     succeeded = serializers.IntegerField(read_only=True)
     failed = serializers.IntegerField(read_only=True)
 
 
-class ReconcileSerializer(NoUnknownFieldsMixin, serializers.Serializer):
+class ReconcileSerializer(Serializer):
     file = serializers.FileField(
         allow_empty_file=True,
         help_text=_(
@@ -423,7 +439,7 @@ class ClawbackSerializer(ModelSerializer):
         read_only_fields = fields
 
 
-class ClawbackCreateSerializer(NoUnknownFieldsMixin, serializers.Serializer):
+class ClawbackCreateSerializer(Serializer):
     application = VisibleApplicationField(help_text=_("A paid award."))
     amount = money_input(help_text=_('The amount to recover, like "250.00".'))
     reason_code = choice_field(Clawback.Reason.choices)
@@ -459,11 +475,13 @@ class OutcomeSerializer(ModelSerializer):
         read_only_fields = fields
 
 
-class _OutcomeFieldsSerializer(NoUnknownFieldsMixin, serializers.Serializer):
+class _OutcomeFieldsSerializer(Serializer):
     application = VisibleApplicationField(help_text=_("An award whose completion was verified."))
     employment_status = choice_field(Outcome.EmploymentStatus.choices)
     employer_name = Text(max_length=200, allow_blank=True, required=False, default="")
-    occupation_code = Text(
+    occupation_code = TextMatching(
+        onet_soc_validator.regex,
+        error_messages={"invalid": _("Use an O*NET-SOC code such as 15-1212.00, or leave it empty.")},
         max_length=10,
         allow_blank=True,
         required=False,
@@ -471,7 +489,7 @@ class _OutcomeFieldsSerializer(NoUnknownFieldsMixin, serializers.Serializer):
         help_text=_("An O*NET-SOC code, like 15-1212.00."),
     )
     annual_wage = money_input(allow_zero=True, required=False, allow_null=True, default=None)
-    observed_on = serializers.DateField(
+    observed_on = DateInput(
         required=False, allow_null=True, default=None, help_text=_("When this was true; today when left out.")
     )
 

@@ -9,10 +9,22 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from core.serializers import ModelSerializer
+from core.serializers import (
+    DateInput,
+    Flag,
+    ModelSerializer,
+    QuerySerializer,
+    Serializer,
+    Text,
+    WholeNumber,
+    WholeNumberText,
+)
 from employers.models import CandidateInvitation, Hire, JobRole
-from grants.serializers import NoUnknownFieldsMixin
-from programs.serializers import Flag, SkillSerializer, Text, WholeNumber, money_input, money_output
+from programs.serializers import (
+    SkillSerializer,
+    money_input,
+    money_output,
+)
 
 ID_MAX = 2**63 - 1
 MESSAGE_MAX = 2000
@@ -22,8 +34,8 @@ def _id_input(help_text: Any) -> WholeNumber:
     return WholeNumber(min_value=1, max_value=ID_MAX, help_text=help_text)
 
 
-class MatchQuerySerializer(serializers.Serializer):
-    job_role = serializers.IntegerField(
+class MatchQuerySerializer(QuerySerializer):
+    job_role = WholeNumberText(
         required=False,
         min_value=1,
         max_value=ID_MAX,
@@ -72,7 +84,7 @@ class MatchedRoleSerializer(ModelSerializer):
         read_only_fields = fields
 
 
-class VerifiedCredentialSerializer(serializers.Serializer):
+class VerifiedCredentialSerializer(Serializer):
     """A credential the candidate earned (completion verified), with the skills it teaches."""
 
     id = serializers.IntegerField(source="credential.pk", read_only=True)
@@ -81,7 +93,7 @@ class VerifiedCredentialSerializer(serializers.Serializer):
     skills = SkillSerializer(source="credential.skills.all", many=True, read_only=True)
 
 
-class CandidateSerializer(serializers.Serializer):
+class CandidateSerializer(Serializer):
     """An opted-in worker whose verified credentials share skills with the role."""
 
     id = serializers.IntegerField(read_only=True)
@@ -93,7 +105,7 @@ class CandidateSerializer(serializers.Serializer):
     verified_credentials = VerifiedCredentialSerializer(source="verified_awards", many=True, read_only=True)
 
 
-class InviteSerializer(NoUnknownFieldsMixin, serializers.Serializer):
+class InviteSerializer(Serializer):
     job_role = _id_input(_("The id of one of your employer's job roles."))
     worker = _id_input(_("The candidate's id, from the role's candidates."))
     message = Text(max_length=MESSAGE_MAX, allow_blank=True, required=False, default="")
@@ -109,10 +121,10 @@ class InvitationSerializer(ModelSerializer):
         read_only_fields = fields
 
 
-class HireCreateSerializer(NoUnknownFieldsMixin, serializers.Serializer):
+class HireCreateSerializer(Serializer):
     job_role = _id_input(_("The id of one of your employer's job roles."))
     worker = _id_input(_("The candidate's id, from the role's candidates."))
-    hired_on = serializers.DateField(help_text=_("The date the person started; not in the future."))
+    hired_on = DateInput(help_text=_("The date the person started; not in the future."))
     annual_wage = money_input(required=False, allow_null=True, default=None, help_text=_("Annual pay, USD."))
     has_four_year_degree = Flag()
 

@@ -7,18 +7,15 @@ bad input is a 400 with field errors; a state that forbids the change is a 409.
 
 from typing import Any, cast
 
-import django_filters
 from django.db.models import Model, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers as drf_serializers
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError as DrfValidationError
-from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -26,6 +23,9 @@ from accounts.models import User
 from accounts.permissions import Decision, get_visible_or_404
 from core.api import AnswerInsideTheWrite
 from core.exceptions import NotAllowed
+from core.filters import StrictFilterBackend
+from core.idempotency import idempotent
+from core.parsers import JSONParser
 from programs import services
 from programs.api_selectors import (
     CredentialRequestFilter,
@@ -174,38 +174,6 @@ def _parse_boolean(request: Request, name: str) -> bool:
     raise DrfValidationError({name: [_("Use true or false.")]})
 
 
-class StrictFilterBackend(DjangoFilterBackend):
-    """django-filter reads `?status=` as "any status", as a web form's empty select means. An API client
-    that sends an empty choice, date, number or id has a bug, and the schema says so: refuse it."""
-
-    typed_filters = (
-        django_filters.ChoiceFilter,
-        django_filters.DateFilter,
-        django_filters.NumberFilter,
-        django_filters.ModelChoiceFilter,
-    )
-
-    def get_filterset(self, request: Request, queryset: QuerySet[Any], view: Any) -> Any:
-        filterset = super().get_filterset(request, queryset, view)
-        if filterset is not None:
-            self.refuse_empty_typed_values(filterset.filters, request.query_params)
-        return filterset
-
-    @classmethod
-    def refuse_empty_typed_values(cls, filters: dict[str, Any], params: Any) -> None:
-        """The refusal alone, for a view that builds its filter set itself: from a FilterSet class's
-        `base_filters` it needs no filter set (building one copies every filter)."""
-        empty = [
-            name
-            for name, declared in filters.items()
-            if isinstance(declared, cls.typed_filters) and params.get(name, None) == ""
-        ]
-        if empty:
-            raise DrfValidationError(
-                {name: [_("Give a value, or leave the parameter out.")] for name in empty}
-            )
-
-
 class JsonViewSet(AnswerInsideTheWrite, viewsets.GenericViewSet):
     """Request bodies are JSON only: form encoding cannot tell a list, a number or null from text, so
     the schema could not promise what a field's type means. Writes are answered inside their own
@@ -260,6 +228,7 @@ class ProgramViewSet(JsonViewSet):
         request=ProgramCreateSerializer,
         responses={201: ProgramSerializer, **_errors(400, 401, 403)},
     )
+    @idempotent
     def create(self, request: Request) -> Response:
         _require(can_create_program(request.user))
         serializer = ProgramCreateSerializer(data=request.data)
@@ -401,6 +370,7 @@ class ProgramRoundViewSet(ProgramChildViewSet):
         request=FundingRoundWriteSerializer,
         responses={201: FundingRoundSerializer, **_errors(400, 401, 403, 404, 409)},
     )
+    @idempotent
     def create(self, request: Request, program_code: str) -> Response:
         program = self.managed_program()
         serializer = FundingRoundWriteSerializer(data=request.data)
@@ -450,6 +420,7 @@ class ProgramCapViewSet(ProgramChildViewSet):
         request=CapRuleCreateSerializer,
         responses={201: CapRuleSerializer, **_errors(400, 401, 403, 404, 409)},
     )
+    @idempotent
     def create(self, request: Request, program_code: str) -> Response:
         program = self.managed_program()
         serializer = CapRuleCreateSerializer(data=request.data)
@@ -498,6 +469,7 @@ class ProgramEligibilityRuleViewSet(ProgramChildViewSet):
         responses={201: EligibilityRuleSerializer, **_errors(400, 401, 403, 404, 409)},
         examples=RULE_EXAMPLES,
     )
+    @idempotent
     def create(self, request: Request, program_code: str) -> Response:
         program = self.managed_program()
         serializer = EligibilityRuleCreateSerializer(data=request.data)
@@ -536,6 +508,7 @@ class ProgramCriterionViewSet(ProgramChildViewSet):
         request=ScoringCriterionCreateSerializer,
         responses={201: ScoringCriterionSerializer, **_errors(400, 401, 403, 404, 409)},
     )
+    @idempotent
     def create(self, request: Request, program_code: str) -> Response:
         program = self.managed_program()
         serializer = ScoringCriterionCreateSerializer(data=request.data)
@@ -578,6 +551,7 @@ class ProgramCredentialViewSet(ProgramChildViewSet):
             **_errors(400, 401, 403, 404, 409),
         },
     )
+    @idempotent
     def create(self, request: Request, program_code: str) -> Response:
         program = self.managed_program()
         serializer = ProgramCredentialSetSerializer(data=request.data, context={"request": request})
@@ -659,6 +633,7 @@ class CredentialViewSet(JsonViewSet):
         request=CredentialWriteSerializer,
         responses={201: CredentialDetailSerializer, **_errors(400, 401, 403)},
     )
+    @idempotent
     def create(self, request: Request) -> Response:
         _require(can_manage_catalog(request.user))
         serializer = CredentialWriteSerializer(data=request.data)
@@ -708,6 +683,7 @@ class ProviderViewSet(JsonViewSet):
         request=ProviderWriteSerializer,
         responses={201: ProviderSerializer, **_errors(400, 401, 403)},
     )
+    @idempotent
     def create(self, request: Request) -> Response:
         _require(can_manage_catalog(request.user))
         serializer = ProviderWriteSerializer(data=request.data)
@@ -755,6 +731,7 @@ class SkillViewSet(JsonViewSet):
         request=SkillWriteSerializer,
         responses={201: SkillSerializer, **_errors(400, 401, 403)},
     )
+    @idempotent
     def create(self, request: Request) -> Response:
         _require(can_manage_catalog(request.user))
         serializer = SkillWriteSerializer(data=request.data)
@@ -800,6 +777,7 @@ class CredentialRequestViewSet(JsonViewSet):
         request=CredentialRequestCreateSerializer,
         responses={201: CredentialRequestSerializer, **_errors(400, 401, 403)},
     )
+    @idempotent
     def create(self, request: Request) -> Response:
         _require(can_request_credential(request.user))
         serializer = CredentialRequestCreateSerializer(data=request.data, context={"request": request})

@@ -15,17 +15,17 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.permissions import get_visible_or_404, is_signed_in
-from core.serializers import ModelSerializer
+from core.idempotency import idempotent
+from core.serializers import ModelSerializer, Serializer, Text
 from programs import services
 from programs.api import JsonViewSet, _actor, _errors, _require
 from programs.models import BadgeIssuer, TrainingProvider
 from programs.permissions import can_manage_catalog
-from programs.serializers import Text
 
 ID_REGEX = r"[0-9]{1,18}"
 
 
-class _Person(serializers.Serializer):
+class _Person(Serializer):
     id = serializers.IntegerField(read_only=True)
     name = serializers.CharField(source="full_name", read_only=True)
 
@@ -56,7 +56,7 @@ class BadgeIssuerSerializer(ModelSerializer):
         return issuer.revoked_at is None
 
 
-class BadgeIssuerRegisterSerializer(serializers.Serializer):
+class BadgeIssuerRegisterSerializer(Serializer):
     issuer_id = Text(
         max_length=500, help_text=_("The issuer's DID (did:key, did:jwk, did:web...) or https URL.")
     )
@@ -126,6 +126,7 @@ class BadgeIssuerViewSet(JsonViewSet):
         request=BadgeIssuerRegisterSerializer,
         responses={201: BadgeIssuerSerializer, **_errors(400, 401, 403, 404)},
     )
+    @idempotent
     def create(self, request: Request, provider_id: str) -> Response:
         provider = self._provider()
         serializer = BadgeIssuerRegisterSerializer(data=request.data)

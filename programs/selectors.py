@@ -9,6 +9,7 @@ import django_filters
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
+from core.filters import WholeNumberFilter
 from core.money import LARGEST_AMOUNT
 from programs.models import (
     CapRule,
@@ -46,7 +47,7 @@ class CredentialFilter(django_filters.FilterSet):
     cost_max = django_filters.NumberFilter(
         field_name="cost", lookup_expr="lte", label="Cost up to", min_value=0, max_value=LARGEST_AMOUNT
     )
-    hours_max = django_filters.NumberFilter(
+    hours_max = WholeNumberFilter(
         field_name="hours", lookup_expr="lte", label="Hours up to", min_value=0, max_value=100000
     )
     program = django_filters.CharFilter(

@@ -13,7 +13,20 @@ from rest_framework import serializers
 
 from accounts.permissions import AnyUser
 from core.money import CURRENCY_CHOICES, DECIMAL_PLACES, MAX_DIGITS
-from core.serializers import ModelSerializer
+from core.serializers import (
+    DateInput,
+    DateTimeInput,
+    DistinctList,
+    Flag,
+    ModelSerializer,
+    Serializer,
+    StrictDecimalField,
+    StrictPrimaryKeyField,
+    Text,
+    TextMatching,
+    Web,
+    WholeNumber,
+)
 from programs.api_selectors import credentials_visible_to
 from programs.models import (
     CapRule,
@@ -28,6 +41,7 @@ from programs.models import (
     ScoringCriterion,
     Skill,
     TrainingProvider,
+    ctid_validator,
 )
 from programs.permissions import programs_visible_to
 from programs.rules import EMPLOYER_SIZE_CLASSES, EMPLOYMENT_STATUSES, NAICS_PATTERN
@@ -38,56 +52,7 @@ SMALL_INTEGER_MAX = 32767
 INTEGER_MAX = 2147483647
 
 
-# ---------------------------------------------------------------- strict input types
-#
-# DRF's fields coerce: 12 becomes "12", "12" becomes 12, "yes" becomes True. The schema promises types,
-# and a client sending a number where text belongs (or money as a float) has a bug worth reporting, so
-# input fields here take exactly the JSON type the schema names.
-
-
-class StrictTypeMixin:
-    accepted_types: tuple[type, ...] = (str,)
-    wrong_type_message: Any = _("Not a valid string.")
-
-    def to_internal_value(self, data: Any) -> Any:
-        if (
-            isinstance(data, bool)
-            and bool not in self.accepted_types
-            or not isinstance(data, self.accepted_types)
-        ):
-            raise serializers.ValidationError(self.wrong_type_message, code="wrong_type")
-        return super().to_internal_value(data)  # type: ignore[misc]
-
-
-class Text(StrictTypeMixin, serializers.CharField):
-    pass
-
-
-class TextMatching(StrictTypeMixin, serializers.RegexField):
-    pass
-
-
-class Web(StrictTypeMixin, serializers.URLField):
-    pass
-
-
-class WholeNumber(StrictTypeMixin, serializers.IntegerField):
-    accepted_types = (int,)
-    wrong_type_message = _("Enter a whole number, like 12.")
-
-
-class Flag(StrictTypeMixin, serializers.BooleanField):
-    accepted_types = (bool,)
-    wrong_type_message = _("Use true or false.")
-
-
-class StrictDecimalField(StrictTypeMixin, serializers.DecimalField):
-    wrong_type_message = _('Give the number as a decimal string, like "1250.00".')
-
-
-class StrictPrimaryKeyField(StrictTypeMixin, serializers.PrimaryKeyRelatedField):
-    accepted_types = (int,)
-    wrong_type_message = _("Give the id as a whole number.")
+# ---------------------------------------------------------------- strict input types: core.serializers
 
 
 def web_address_output(**kwargs: Any) -> serializers.CharField:
@@ -166,7 +131,7 @@ class CapRuleSerializer(ModelSerializer):
         read_only_fields = fields
 
 
-class CapRuleCreateSerializer(serializers.Serializer):
+class CapRuleCreateSerializer(Serializer):
     scope = serializers.ChoiceField(choices=CapRule.Scope.choices)
     amount = money_input()
     note = Text(max_length=200, allow_blank=True, required=False, default="")
@@ -185,7 +150,7 @@ class EligibilityRuleSerializer(ModelSerializer):
         return describe_rule(rule.kind, rule.parameters, self.context.get("currency", ""))
 
 
-class EligibilityRuleCreateSerializer(serializers.Serializer):
+class EligibilityRuleCreateSerializer(Serializer):
     kind = serializers.ChoiceField(choices=EligibilityRule.Kind.choices)
     parameters = serializers.DictField(
         help_text=_("Named values; each kind takes its own, e.g. age_between takes minimum and maximum.")
@@ -201,7 +166,7 @@ class ScoringCriterionSerializer(ModelSerializer):
         read_only_fields = fields
 
 
-class ScoringCriterionCreateSerializer(serializers.Serializer):
+class ScoringCriterionCreateSerializer(Serializer):
     name = Text(max_length=120)
     weight = StrictDecimalField(
         max_digits=5,
@@ -226,10 +191,10 @@ class FundingRoundSerializer(ModelSerializer):
         return funding_round.is_open_at(self.context.get("now") or timezone.now())
 
 
-class FundingRoundWriteSerializer(serializers.Serializer):
+class FundingRoundWriteSerializer(Serializer):
     name = Text(max_length=120)
-    opens_at = serializers.DateTimeField()
-    closes_at = serializers.DateTimeField()
+    opens_at = DateTimeInput()
+    closes_at = DateTimeInput()
     budget_share = money_input(
         allow_null=True, required=False, help_text=_("Optional: the most this round may commit and pay.")
     )
@@ -264,7 +229,7 @@ class VisibleCredentialField(StrictPrimaryKeyField):
         return credentials_visible_to(_request_user(self))
 
 
-class ProgramCredentialSetSerializer(serializers.Serializer):
+class ProgramCredentialSetSerializer(Serializer):
     credential = VisibleCredentialField()
     maximum_amount = money_input(
         allow_null=True, required=False, help_text=_("Optional: the most the program pays for it.")
@@ -343,7 +308,7 @@ class ProgramSerializer(ModelSerializer):
         return counted if counted is not None else len(program.funded_credentials.all())
 
 
-class ProgramSettingsSerializer(serializers.Serializer):
+class ProgramSettingsSerializer(Serializer):
     """The settings a program manager may set; on update every field is optional."""
 
     name = Text(max_length=200)
@@ -353,7 +318,7 @@ class ProgramSettingsSerializer(serializers.Serializer):
     payment_model = serializers.ChoiceField(choices=Program.PaymentModel.choices)
     applicant_type = serializers.ChoiceField(choices=Program.ApplicantType.choices, required=False)
     selection_method = serializers.ChoiceField(choices=Program.SelectionMethod.choices, required=False)
-    priority_order = serializers.ListField(
+    priority_order = DistinctList(
         child=serializers.ChoiceField(choices=Program.PriorityGroup.choices),
         max_length=len(Program.PriorityGroup.values),
         required=False,
@@ -396,7 +361,7 @@ TRANSITION_TARGETS = [
 ]
 
 
-class ProgramTransitionSerializer(serializers.Serializer):
+class ProgramTransitionSerializer(Serializer):
     to_status = serializers.ChoiceField(choices=TRANSITION_TARGETS)
     reason = Text(max_length=500, allow_blank=True, required=False, default="")
 
@@ -445,7 +410,7 @@ class LedgerEntrySerializer(ModelSerializer):
         read_only_fields = fields
 
 
-class BudgetSerializer(serializers.Serializer):
+class BudgetSerializer(Serializer):
     currency = serializers.CharField(read_only=True)
     total = money_output()
     committed = money_output()
@@ -458,9 +423,9 @@ class BudgetSerializer(serializers.Serializer):
 # ---------------------------------------------------------------- eligibility check
 
 
-class EligibilityCheckSerializer(serializers.Serializer):
+class EligibilityCheckSerializer(Serializer):
     region = Text(max_length=100, allow_blank=True, allow_null=True, required=False)
-    date_of_birth = serializers.DateField(allow_null=True, required=False)
+    date_of_birth = DateInput(allow_null=True, required=False)
     employment_status = serializers.ChoiceField(
         choices=list(EMPLOYMENT_STATUSES.items()), allow_null=True, required=False
     )
@@ -491,13 +456,13 @@ class EligibilityCheckSerializer(serializers.Serializer):
         return value.strip() or None
 
 
-class RuleOutcomeSerializer(serializers.Serializer):
+class RuleOutcomeSerializer(Serializer):
     kind = serializers.ChoiceField(choices=EligibilityRule.Kind.choices, read_only=True)
     passed = serializers.BooleanField(read_only=True)
     reason = serializers.CharField(read_only=True)
 
 
-class MaximumAwardSerializer(serializers.Serializer):
+class MaximumAwardSerializer(Serializer):
     amount = money_output()
     currency = serializers.CharField(read_only=True)
     binding = serializers.CharField(
@@ -510,7 +475,7 @@ class MaximumAwardSerializer(serializers.Serializer):
     )
 
 
-class EligibilityCheckResultSerializer(serializers.Serializer):
+class EligibilityCheckResultSerializer(Serializer):
     eligible = serializers.BooleanField(read_only=True)
     outcomes = RuleOutcomeSerializer(many=True, read_only=True)
     maximum_award = MaximumAwardSerializer(
@@ -542,12 +507,12 @@ class ProviderSerializer(ModelSerializer):
         return provider.is_eligible_on(timezone.localdate())
 
 
-class ProviderWriteSerializer(serializers.Serializer):
+class ProviderWriteSerializer(Serializer):
     name = Text(max_length=200)
     registration_number = Text(max_length=64, allow_blank=True, allow_null=True, required=False)
     website = Web(max_length=200, allow_blank=True, required=False)
-    eligible_from = serializers.DateField(allow_null=True, required=False)
-    eligible_until = serializers.DateField(allow_null=True, required=False)
+    eligible_from = DateInput(allow_null=True, required=False)
+    eligible_until = DateInput(allow_null=True, required=False)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         start = attrs.get("eligible_from", getattr(self.instance, "eligible_from", None))
@@ -566,7 +531,7 @@ class SkillSerializer(ModelSerializer):
         read_only_fields = fields
 
 
-class SkillWriteSerializer(serializers.Serializer):
+class SkillWriteSerializer(Serializer):
     taxonomy = serializers.ChoiceField(choices=Skill.Taxonomy.choices)
     taxonomy_version = Text(max_length=20)
     code = Text(max_length=120)
@@ -640,7 +605,7 @@ class CredentialDetailSerializer(CredentialSerializer):
         read_only_fields = fields
 
 
-class CredentialWriteSerializer(serializers.Serializer):
+class CredentialWriteSerializer(Serializer):
     title = Text(max_length=200)
     provider = StrictPrimaryKeyField(queryset=TrainingProvider.objects.all())
     description = Text(max_length=20000, allow_blank=True, required=False)
@@ -658,8 +623,10 @@ class CredentialWriteSerializer(serializers.Serializer):
     skills = StrictPrimaryKeyField(
         queryset=Skill.objects.all(), many=True, required=False, help_text=_("Skill ids.")
     )
-    ctid = Text(
+    ctid = TextMatching(
+        ctid_validator.regex,
         max_length=39,
+        error_messages={"invalid": ctid_validator.message},
         allow_blank=True,
         allow_null=True,
         required=False,
@@ -717,7 +684,7 @@ class VisibleProgramField(serializers.SlugRelatedField):
         return programs_visible_to(_request_user(self))
 
 
-class CredentialRequestCreateSerializer(serializers.Serializer):
+class CredentialRequestCreateSerializer(Serializer):
     title = Text(max_length=200)
     provider_name = Text(max_length=200)
     provider_website = Web(max_length=200, allow_blank=True, required=False)
@@ -729,12 +696,12 @@ class CredentialRequestCreateSerializer(serializers.Serializer):
     )
 
 
-class CredentialRequestApproveSerializer(serializers.Serializer):
+class CredentialRequestApproveSerializer(Serializer):
     credential = StrictPrimaryKeyField(
         queryset=Credential.objects.all(), help_text=_("The catalog credential made or found for it.")
     )
     reason = Text(max_length=2000, allow_blank=True, required=False, default="")
 
 
-class CredentialRequestDeclineSerializer(serializers.Serializer):
+class CredentialRequestDeclineSerializer(Serializer):
     reason = Text(max_length=2000, help_text=_("The requester reads this."))

@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 
 from accounts.permissions import role_required
 from core.exceptions import NotAllowed
+from core.schema import ID_MAX
 from grants.models import Application
 from reporting.equity import MEASURES
 from reporting.figures import ReportFilter
@@ -32,14 +33,15 @@ from reporting.serializers import (
     rate,
 )
 
+ID_SCHEMA = {"type": "integer", "minimum": 1, "maximum": ID_MAX}
 FILTER_PARAMETERS = [
     OpenApiParameter(
         "program",
-        {"type": "array", "items": {"type": "integer"}},
+        {"type": "array", "items": ID_SCHEMA},
         description="Program ids (repeat the parameter for several). Default: every program you may see.",
         explode=True,
     ),
-    OpenApiParameter("funding_round", OpenApiTypes.INT, description="A funding round id of those programs."),
+    OpenApiParameter("funding_round", ID_SCHEMA, description="A funding round id of those programs."),
     OpenApiParameter("date_from", OpenApiTypes.DATE, description="Submitted on or after (YYYY-MM-DD)."),
     OpenApiParameter("date_to", OpenApiTypes.DATE, description="Submitted on or before (YYYY-MM-DD)."),
     OpenApiParameter(
@@ -50,7 +52,7 @@ FILTER_PARAMETERS = [
         {"type": "string", "pattern": r"^([0-9]{2,6})?$"},
         description="A NAICS code or prefix (2-6 digits); empty: any.",
     ),
-    OpenApiParameter("credential", OpenApiTypes.INT, description="A credential id funded by those programs."),
+    OpenApiParameter("credential", ID_SCHEMA, description="A credential id funded by those programs."),
 ]
 
 ERRORS = {

@@ -14,7 +14,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.permissions import get_visible_or_404, has_any_role, is_signed_in
+from core.api import DOWNLOAD_RENDERERS
 from core.exceptions import NotAllowed
+from core.idempotency import idempotent
 from programs.api import LIST_ERRORS, READ_ERRORS, JsonViewSet, _actor, _errors
 from reporting.exports import EXPORT_ROLES, export_job_create, export_jobs_sweep, exports_visible_to
 from reporting.models import ExportJob
@@ -54,6 +56,7 @@ class ExportViewSet(JsonViewSet):
         request=ExportJobCreateSerializer,
         responses={202: ExportJobSerializer, **_errors(400, 401, 403)},
     )
+    @idempotent
     def create(self, request: Request) -> Response:
         incoming = ExportJobCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
@@ -77,11 +80,20 @@ class ExportViewSet(JsonViewSet):
     @extend_schema(
         summary="Download an export's file",
         responses={
-            (200, "text/csv"): OpenApiResponse(OpenApiTypes.BINARY, description="The file, once done."),
+            (200, "text/csv"): OpenApiResponse(OpenApiTypes.BINARY, description="A CSV file, once done."),
+            (200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): OpenApiResponse(
+                OpenApiTypes.BINARY, description="An Excel workbook, once done."
+            ),
             **READ_ERRORS,
         },
     )
-    @action(detail=True, methods=["get"], url_path="download", url_name="download")
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="download",
+        url_name="download",
+        renderer_classes=DOWNLOAD_RENDERERS,
+    )
     def download(self, request: Request, pk: str) -> FileResponse:
         job = get_visible_or_404(self.get_queryset(), pk=pk)
         if job.status != ExportJob.Status.DONE or not job.file:

@@ -72,7 +72,7 @@ from accounts.roles import Role
 from core.exceptions import Conflict, NotAllowed
 from employers.models import Pledge
 from grants.models import Application, Outcome, Payment
-from reporting.figures import ReportFilter
+from reporting.figures import ReportFilter, check_filter_dates
 from reporting.models import ExportJob
 
 logger = logging.getLogger(__name__)
@@ -297,6 +297,7 @@ def parse_filters(data: Mapping[str, Any]) -> ReportFilter:
         raise ValidationError({"programs": _("Give a list of program ids.")})
     date_from = _date(data.get("date_from"), "date_from")
     date_to = _date(data.get("date_to"), "date_to")
+    check_filter_dates(date_from=date_from, date_to=date_to)
     if date_from and date_to and date_from > date_to:
         raise ValidationError({"date_to": _("The end date is before the start date.")})
     return ReportFilter(

@@ -5,12 +5,13 @@ parameters): every choice is limited to what the caller may see, so another prog
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from programs.models import Credential, FundingRound, Program
-from reporting.figures import ReportFilter
+from reporting.figures import ReportFilter, check_filter_dates
 
 SECTOR_PATTERN = r"^[0-9]{2,6}$"
 
@@ -79,6 +80,11 @@ class DashboardFilterForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         date_from, date_to = data.get("date_from"), data.get("date_to")
+        try:
+            check_filter_dates(date_from=date_from, date_to=date_to)
+        except ValidationError as error:
+            self.add_error(None, error)  # beside each field named; add_error drops it from cleaned_data
+            return data
         if date_from and date_to and date_from > date_to:
             self.add_error("date_to", _("The end date must be on or after the start date."))
         funding_round, chosen = data.get("funding_round"), data.get("program")

@@ -8,6 +8,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from core.serializers import Serializer
 from core.suppression import Cell, ImpactRatio, RateCell
 from reporting.published import Figure
 
@@ -34,12 +35,12 @@ def impact(ratio: ImpactRatio | None) -> dict[str, Any] | None:
     }
 
 
-class ReportCountSerializer(serializers.Serializer):
+class ReportCountSerializer(Serializer):
     value = serializers.IntegerField(allow_null=True, help_text="null when suppressed")
     suppressed = serializers.BooleanField()
 
 
-class ReportRateSerializer(serializers.Serializer):
+class ReportRateSerializer(Serializer):
     value = serializers.DecimalField(
         max_digits=7,
         decimal_places=3,
@@ -49,14 +50,14 @@ class ReportRateSerializer(serializers.Serializer):
     suppressed = serializers.BooleanField()
 
 
-class ReportFigureSerializer(serializers.Serializer):
+class ReportFigureSerializer(Serializer):
     value = serializers.DecimalField(
         max_digits=16, decimal_places=2, allow_null=True, help_text="null when suppressed or undefined"
     )
     suppressed = serializers.BooleanField()
 
 
-class ReportImpactRatioSerializer(serializers.Serializer):
+class ReportImpactRatioSerializer(Serializer):
     value = serializers.DecimalField(max_digits=7, decimal_places=3, allow_null=True)
     suppressed = serializers.BooleanField()
     flagged = serializers.BooleanField(
@@ -64,12 +65,12 @@ class ReportImpactRatioSerializer(serializers.Serializer):
     )
 
 
-class ReportSuppressionSerializer(serializers.Serializer):
+class ReportSuppressionSerializer(Serializer):
     threshold = serializers.IntegerField()
     note = serializers.CharField()
 
 
-class ReportFiltersSerializer(serializers.Serializer):
+class ReportFiltersSerializer(Serializer):
     programs = serializers.ListField(child=serializers.IntegerField(), help_text="Empty: every program")
     funding_round = serializers.IntegerField(allow_null=True)
     date_from = serializers.DateField(allow_null=True)
@@ -79,7 +80,7 @@ class ReportFiltersSerializer(serializers.Serializer):
     credential = serializers.IntegerField(allow_null=True)
 
 
-class ReportBudgetSerializer(serializers.Serializer):
+class ReportBudgetSerializer(Serializer):
     currency = serializers.CharField(allow_blank=True, help_text="Empty when the budgets mix currencies")
     currencies = serializers.ListField(child=serializers.CharField())
     mixed_currencies = serializers.BooleanField()
@@ -95,13 +96,13 @@ class ReportBudgetSerializer(serializers.Serializer):
     runs_out_on = serializers.DateField(allow_null=True)
 
 
-class ReportStatusCountSerializer(serializers.Serializer):
+class ReportStatusCountSerializer(Serializer):
     status = serializers.CharField()
     label = serializers.CharField()  # type: ignore[assignment]
     count = ReportCountSerializer()
 
 
-class ReportApplicationsSerializer(serializers.Serializer):
+class ReportApplicationsSerializer(Serializer):
     by_status = ReportStatusCountSerializer(many=True)
     submitted = ReportCountSerializer()
     decided = ReportCountSerializer()
@@ -119,7 +120,7 @@ class ReportApplicationsSerializer(serializers.Serializer):
     days_to_decision_p90 = ReportFigureSerializer()
 
 
-class ReportOutcomesSerializer(serializers.Serializer):
+class ReportOutcomesSerializer(Serializer):
     answered_q2 = ReportCountSerializer()
     employed_q2 = ReportCountSerializer()
     employed_rate_q2 = ReportRateSerializer()
@@ -131,7 +132,7 @@ class ReportOutcomesSerializer(serializers.Serializer):
     wage_change = ReportFigureSerializer()
 
 
-class ReportPledgesSerializer(serializers.Serializer):
+class ReportPledgesSerializer(Serializer):
     active = ReportCountSerializer()
     fulfilled = ReportCountSerializer()
     lapsed = ReportCountSerializer()
@@ -143,7 +144,7 @@ class ReportPledgesSerializer(serializers.Serializer):
     non_degree_hires_verified = ReportCountSerializer()
 
 
-class SummarySerializer(serializers.Serializer):
+class SummarySerializer(Serializer):
     filters = ReportFiltersSerializer()
     suppression = ReportSuppressionSerializer()
     as_of = serializers.DateTimeField(
@@ -157,7 +158,7 @@ class SummarySerializer(serializers.Serializer):
     pledges = ReportPledgesSerializer()
 
 
-class OutcomeReportSerializer(serializers.Serializer):
+class OutcomeReportSerializer(Serializer):
     filters = ReportFiltersSerializer()
     suppression = ReportSuppressionSerializer()
     as_of = serializers.DateTimeField(
@@ -168,7 +169,7 @@ class OutcomeReportSerializer(serializers.Serializer):
     outcomes = ReportOutcomesSerializer()
 
 
-class ReportMeasureCountsSerializer(serializers.Serializer):
+class ReportMeasureCountsSerializer(Serializer):
     submitted = ReportCountSerializer()
     decided = ReportCountSerializer()
     awarded = ReportCountSerializer()
@@ -176,7 +177,7 @@ class ReportMeasureCountsSerializer(serializers.Serializer):
     employed_q2 = ReportCountSerializer()
 
 
-class ReportEquityGroupSerializer(serializers.Serializer):
+class ReportEquityGroupSerializer(Serializer):
     key = serializers.CharField()
     label = serializers.CharField()  # type: ignore[assignment]
     counts = ReportMeasureCountsSerializer()
@@ -187,7 +188,7 @@ class ReportEquityGroupSerializer(serializers.Serializer):
     )
 
 
-class ReportEquityDimensionSerializer(serializers.Serializer):
+class ReportEquityDimensionSerializer(Serializer):
     key = serializers.CharField()
     label = serializers.CharField()  # type: ignore[assignment]
     flagged = serializers.ListField(child=serializers.CharField(), help_text="Keys of the flagged groups")
@@ -195,7 +196,7 @@ class ReportEquityDimensionSerializer(serializers.Serializer):
     totals = ReportMeasureCountsSerializer()
 
 
-class EquityReportSerializer(serializers.Serializer):
+class EquityReportSerializer(Serializer):
     filters = ReportFiltersSerializer()
     suppression = ReportSuppressionSerializer()
     as_of = serializers.DateTimeField(

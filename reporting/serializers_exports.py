@@ -4,7 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
-from core.serializers import ModelSerializer
+from core.serializers import DateInput, ModelSerializer, Serializer, Text, WholeNumber
 from reporting.exports import export_status
 from reporting.models import ExportJob
 
@@ -18,10 +18,28 @@ class ExportKindField(serializers.ChoiceField):
         super().__init__(choices=ExportJob.Kind.choices, **kwargs)
 
 
-class ExportJobCreateSerializer(serializers.Serializer):
+ID_MAXIMUM = 2**62  # reporting.exports.parse_filters' bound
+
+
+class ExportFiltersSerializer(Serializer):
+    """The dashboard's filters, typed as the schema states them; reporting.exports.parse_filters then
+    checks how they fit together."""
+
+    programs = serializers.ListField(
+        child=WholeNumber(min_value=1, max_value=ID_MAXIMUM), max_length=100, required=False
+    )
+    funding_round = WholeNumber(min_value=1, max_value=ID_MAXIMUM, required=False, allow_null=True)
+    date_from = DateInput(required=False, allow_null=True)
+    date_to = DateInput(required=False, allow_null=True)
+    region = Text(max_length=60, required=False, allow_blank=True)
+    sector = Text(max_length=10, required=False, allow_blank=True, help_text="A NAICS code or its prefix.")
+    credential = WholeNumber(min_value=1, max_value=ID_MAXIMUM, required=False, allow_null=True)
+
+
+class ExportJobCreateSerializer(Serializer):
     kind = ExportKindField()
     format = serializers.ChoiceField(choices=ExportJob.Format.choices)
-    filters = serializers.DictField(
+    filters = ExportFiltersSerializer(
         required=False,
         default=dict,
         help_text="The dashboard's filters: programs (list of ids), funding_round, date_from, date_to "
