@@ -52,13 +52,18 @@ worker: migrate
 # Tests run with DEBUG off, as in production; the key only signs test sessions.
 TEST_ENV := DJANGO_DEBUG=false DJANGO_SECRET_KEY=test-only-secret-key-not-for-any-deployment
 
+# The suite runs in TEST_WORKERS processes (pytest-xdist), one test file per process at a time so that a
+# module's shared records are built once; TEST_WORKERS=0 runs it in this process alone.
+TEST_WORKERS ?= 2
+XDIST = $(if $(filter 0,$(TEST_WORKERS)),-p no:xdist,-n $(TEST_WORKERS) --dist loadfile)
+
 test: install
-	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+	$(TEST_ENV) $(BIN)/pytest $(XDIST) $(PYTEST_ARGS)
 
 # The same suite on the local PostgreSQL; tests marked `postgres` must run there, never skip.
 test-postgres: install
 	$(TEST_ENV) DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} \
-		$(BIN)/pytest --require-postgres $(PYTEST_ARGS)
+		$(BIN)/pytest --require-postgres $(XDIST) $(PYTEST_ARGS)
 
 # The API fuzzed from its own schema with every schemathesis check and the coverage phase (boundary values,
 # wrong types, other methods), for every role, on PostgreSQL (docs/quality.md). Two halves of the roles run

@@ -2,6 +2,7 @@ import os
 
 import pytest
 from django.conf import settings as django_settings
+from pytest_django.plugin import blocking_manager_key
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -45,6 +46,31 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
             "PostgreSQL tests were skipped on PostgreSQL: " + ", ".join(_skipped_postgres_tests), red=True
         )
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def _serialized(item: pytest.Item | None) -> bool:
+    marker = item.get_closest_marker("django_db") if item is not None else None
+    return marker is not None and bool(marker.kwargs.get("serialized_rollback"))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> object:
+    """A transactional test (here always with `serialized_rollback`) ends in a flush that leaves no role
+    groups, content types or permissions; the next such test loads them back before it starts. Serially
+    pytest-django runs these tests last, but with `-n 2` (xdist, `make test`) other tests of the same
+    worker follow: load back what migrate made for them too."""
+    result = yield
+    if _serialized(item) and not _serialized(nextitem):
+        from django.contrib.contenttypes.models import ContentType
+        from django.db import connections
+
+        with item.config.stash[blocking_manager_key].unblock():
+            for alias in connections:
+                contents = getattr(connections[alias], "_test_serialized_contents", None)
+                if contents:
+                    connections[alias].creation.deserialize_db_from_string(contents)
+            ContentType.objects.clear_cache()
+    return result
 
 
 @pytest.fixture(autouse=True)

@@ -322,6 +322,7 @@ def test_a_tampered_jwt_payload_fails_the_signature() -> None:
         ("proofValue", "flip"),
         ("verificationMethod", DID_KEY),  # the same key, named differently: still a different proof
     ],
+    ids=["created", "proofValue", "verificationMethod"],  # DID_KEY is made afresh in each process
 )
 def test_a_tampered_data_integrity_proof_fails_the_signature(field: str, value: str) -> None:
     document = json.loads(signed_json(badge()))
