@@ -1,6 +1,8 @@
-"""Shared DRF machinery: pagination, the one exception handler every endpoint uses, and writes answered
-inside their own transaction."""
+"""Shared DRF machinery, written once for every app's API: the base viewset (JSON bodies, strict filters,
+writes answered inside their own transaction) and its action shape, the documented error answers,
+`actor()` and `require()`, pagination, the one exception handler every endpoint uses, and downloads."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -8,14 +10,91 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponseBase
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, status
-from rest_framework.pagination import PageNumberPagination
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import exceptions, status, viewsets
+from rest_framework import serializers as drf_serializers
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from core.exceptions import ApplicationError
+from core.exceptions import ApplicationError, require
+from core.filters import StrictFilterBackend
+from core.parsers import JSONParser
+
+# A record's id in a path: a whole number that fits a bigint (core.schema bounds it in the schema).
+ID_REGEX = r"[0-9]{1,18}"
+
+
+class ErrorDetailSerializer(drf_serializers.Serializer):
+    detail = drf_serializers.CharField(read_only=True)
+
+
+_ERROR_ANSWERS = {
+    400: OpenApiResponse(
+        OpenApiTypes.OBJECT,
+        description="Bad input: a list of messages per field name (or `non_field_errors`).",
+    ),
+    401: OpenApiResponse(ErrorDetailSerializer, description="Not signed in."),
+    403: OpenApiResponse(ErrorDetailSerializer, description="Signed in, but not allowed to do this."),
+    404: OpenApiResponse(ErrorDetailSerializer, description="No such record, or not one the caller may see."),
+    409: OpenApiResponse(
+        ErrorDetailSerializer,
+        description="The record's state does not allow this (e.g. an archived program).",
+    ),
+}
+
+
+def error_answers(*codes: int) -> dict[int, OpenApiResponse]:
+    """The documented error answers for an operation's `responses` (core.schema adds the ones every
+    operation can give: 406, 415...)."""
+    return {code: _ERROR_ANSWERS[code] for code in codes}
+
+
+LIST_ERRORS = error_answers(400, 401, 404)  # 400 for a bad filter value, 404 for a page past the end
+LIST_ROLE_ERRORS = error_answers(400, 401, 403, 404)  # a list only some roles may read
+READ_ERRORS = error_answers(401, 404)
+ACTION_ERRORS = error_answers(400, 401, 403, 404, 409)
+DOWNLOAD_ERRORS = error_answers(401, 403, 404)
+
+
+def may(predicate: Callable[[Any, Any], Any]) -> Callable[[Any, Any], None]:
+    """A check made of a permission predicate `(user, obj) -> Decision`: a refusal is a 403 with its
+    reason."""
+
+    def check(user: Any, obj: Any) -> None:
+        require(predicate(user, obj))
+
+    return check
+
+
+def actor(request: HttpRequest | Request) -> Any:
+    """The signed-in person making the request (an accounts.models.User): views and viewsets call it
+    after authentication, so it is never anonymous where a service takes it."""
+    return request.user
+
+
+def boolean_parameter(request: Request, name: str) -> bool:
+    """A query parameter outside a filter set holding true or false (or 1 or 0); false when left out."""
+    raw = request.query_params.get(name)
+    if raw is None:
+        return False
+    value = raw.strip().lower()
+    if value in ("true", "1"):
+        return True
+    if value in ("false", "0"):
+        return False
+    raise exceptions.ValidationError({name: [_("Use true or false.")]})
+
+
+def open_stored(stored: Any) -> Any:
+    """A stored file opened for reading; one missing from storage is a 404, not a 500."""
+    try:
+        return stored.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
 
 
 class AnswerInsideTheWrite:
@@ -40,51 +119,20 @@ class AnswerInsideTheWrite:
             return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
 
 
-class Pagination(PageNumberPagination):
-    """Page numbers, strictly: `page` is a whole number from 1 and `page_size` one from 1 to 100, and
-    anything else is a 400 naming the parameter (DRF's own reads a bad `page_size` as the default and
-    `page=last` as the last page, which the schema cannot promise). A page past the end is a 404."""
+class JsonViewSet(AnswerInsideTheWrite, viewsets.GenericViewSet):
+    """The base of every API viewset. Request bodies are JSON only: form encoding cannot tell a list, a
+    number or null from text, so the schema could not promise what a field's type means (uploads declare
+    their own multipart parser). Filters are strict (core.filters). Writes are answered inside their own
+    transaction (AnswerInsideTheWrite). `valid_body` is how an action reads its body."""
 
-    page_size = 25
-    page_size_query_param = "page_size"
-    max_page_size = 100
-    last_page_strings = ()
+    parser_classes = [JSONParser]
+    filter_backends = [StrictFilterBackend]
 
-    def get_page_size(self, request: Any) -> int:
-        return whole_number_parameter(
-            request, self.page_size_query_param, default=self.page_size, maximum=self.max_page_size
-        )
-
-    def get_page_number(self, request: Any, paginator: Any) -> Any:
-        return whole_number_parameter(request, self.page_query_param, default=1)
-
-    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
-        parameters = super().get_schema_operation_parameters(view)
-        for parameter in parameters:
-            if parameter["name"] == self.page_query_param:
-                parameter["schema"] = {"type": "integer", "minimum": 1, "maximum": PAGE_NUMBER_MAX}
-            elif parameter["name"] == self.page_size_query_param:
-                parameter["schema"] = {"type": "integer", "minimum": 1, "maximum": self.max_page_size}
-                parameter["description"] = (
-                    f"Rows per page, 1 to {self.max_page_size} (default {self.page_size})."
-                )
-        return parameters
-
-
-# Far beyond any list's last page (a bigger number is refused with a 400 rather than counted).
-PAGE_NUMBER_MAX = 1_000_000
-
-
-def whole_number_parameter(request: Any, name: str, *, default: int, maximum: int = PAGE_NUMBER_MAX) -> int:
-    """A query parameter holding a whole number from 1 to `maximum`; `default` when it is left out."""
-    raw = request.query_params.get(name)
-    if raw is None:
-        return default
-    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= maximum:
-        raise exceptions.ValidationError(
-            {name: [_("Give a whole number from 1 to %(maximum)s.") % {"maximum": maximum}]}
-        )
-    return int(raw)
+    def valid_body(self, serializer_class: Any, *, partial: bool = False) -> dict[str, Any]:
+        """The request body, validated by `serializer_class` (a 400 naming each bad field)."""
+        serializer = serializer_class(data=self.request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
 
 
 # Set on the answer to a write that found its work already done (a retried create, a second approval,

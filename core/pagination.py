@@ -1,5 +1,7 @@
 """Pagination for lists that grow to millions of rows: page numbers over a bounded count, and keyset pages.
 
+- `Pagination` (the default) numbers pages strictly: `page` and `page_size` are whole numbers in range,
+  anything else a 400.
 - `BoundedPagination` numbers pages over the first COUNT_LIMIT rows (2,000) and counts no further:
   `SELECT COUNT(*) FROM (SELECT id ... LIMIT 2001)` costs the same at any table size, where an exact count
   of a million rows costs ~100 ms, and an OFFSET costs more with every page. The answer says whether
@@ -26,11 +28,57 @@ from django.http import HttpRequest
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError as DrfValidationError
-from rest_framework.pagination import BasePagination
+from rest_framework.pagination import BasePagination, PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.api import Pagination
+
+class Pagination(PageNumberPagination):
+    """Page numbers, strictly: `page` is a whole number from 1 and `page_size` one from 1 to 100, and
+    anything else is a 400 naming the parameter (DRF's own reads a bad `page_size` as the default and
+    `page=last` as the last page, which the schema cannot promise). A page past the end is a 404."""
+
+    page_size = 25
+    page_size_query_param = "page_size"
+    max_page_size = 100
+    last_page_strings = ()
+
+    def get_page_size(self, request: Any) -> int:
+        return whole_number_parameter(
+            request, self.page_size_query_param, default=self.page_size, maximum=self.max_page_size
+        )
+
+    def get_page_number(self, request: Any, paginator: Any) -> Any:
+        return whole_number_parameter(request, self.page_query_param, default=1)
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_query_param:
+                parameter["schema"] = {"type": "integer", "minimum": 1, "maximum": PAGE_NUMBER_MAX}
+            elif parameter["name"] == self.page_size_query_param:
+                parameter["schema"] = {"type": "integer", "minimum": 1, "maximum": self.max_page_size}
+                parameter["description"] = (
+                    f"Rows per page, 1 to {self.max_page_size} (default {self.page_size})."
+                )
+        return parameters
+
+
+# Far beyond any list's last page (a bigger number is refused with a 400 rather than counted).
+PAGE_NUMBER_MAX = 1_000_000
+
+
+def whole_number_parameter(request: Any, name: str, *, default: int, maximum: int = PAGE_NUMBER_MAX) -> int:
+    """A query parameter holding a whole number from 1 to `maximum`; `default` when it is left out."""
+    raw = request.query_params.get(name)
+    if raw is None:
+        return default
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= maximum:
+        raise DrfValidationError(
+            {name: [_("Give a whole number from 1 to %(maximum)s.") % {"maximum": maximum}]}
+        )
+    return int(raw)
+
 
 COUNT_LIMIT = 2_000
 

@@ -14,10 +14,10 @@ payroll extract).
 """
 
 import builtins
-from typing import Any, cast
+from typing import Any
 
 from django.db.models import Prefetch, QuerySet
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -27,11 +27,23 @@ from rest_framework.parsers import BaseParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.models import User
-from accounts.permissions import Decision, get_visible_or_404, has_any_role
+from accounts.permissions import get_visible_or_404, has_any_role
 from accounts.roles import Role
-from core.api import DOWNLOAD_RENDERERS
-from core.exceptions import Conflict, NotAllowed
+from core.api import (
+    ACTION_ERRORS,
+    DOWNLOAD_ERRORS,
+    DOWNLOAD_RENDERERS,
+    ID_REGEX,
+    LIST_ERRORS,
+    LIST_ROLE_ERRORS,
+    READ_ERRORS,
+    JsonViewSet,
+    actor,
+    error_answers,
+    open_stored,
+    require,
+)
+from core.exceptions import Conflict
 from core.idempotency import idempotent
 from core.parsers import MultiPartParser
 from core.uploads import CONTENT_TYPES, EXTENSIONS
@@ -76,38 +88,16 @@ from employers.serializers import (
     RepresentativeRemoveSerializer,
     RepresentativeSerializer,
 )
-from programs.api import LIST_ERRORS, READ_ERRORS, JsonViewSet, _errors
 from programs.models import Skill
 
-ID_REGEX = r"[0-9]{1,18}"
 # Those who work with employer records: representatives (their own) and the staff who verify them.
 EMPLOYER_SIDE_ROLES = (Role.EMPLOYER_REPRESENTATIVE, Role.PROGRAM_MANAGER, Role.ADMINISTRATOR)
-ACTION_ERRORS = _errors(400, 401, 403, 404, 409)
-DOWNLOAD_ERRORS = {401: READ_ERRORS[401], 403: _errors(403)[403], 404: READ_ERRORS[404]}
-LIST_ROLE_ERRORS = {**LIST_ERRORS, **_errors(403)}
 # Payroll extracts as stored (by the extension the upload check gave them) and served.
 EVIDENCE_TYPES = {EXTENSIONS[kind]: CONTENT_TYPES[kind] for kind in services.EVIDENCE_KINDS}
 
 
-def _require(decision: Decision) -> None:
-    if not decision:
-        raise NotAllowed(decision.reason)
-
-
-def _actor(request: Request) -> User:
-    return cast(User, request.user)
-
-
 def _staff_only(user: Any) -> None:
-    _require(can_verify_employers(user))
-
-
-def _open(stored: Any) -> Any:
-    """A stored file opened for reading; one missing from storage is a 404, not a 500."""
-    try:
-        return stored.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
+    require(can_verify_employers(user))
 
 
 # ---------------------------------------------------------------- employers
@@ -138,7 +128,7 @@ class EmployerViewSet(JsonViewSet):
         responses={200: EmployerSerializer(many=True), **LIST_ROLE_ERRORS},
     )
     def list(self, request: Request) -> Response:
-        _require(has_any_role(request.user, EMPLOYER_SIDE_ROLES))
+        require(has_any_role(request.user, EMPLOYER_SIDE_ROLES))
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         return self.get_paginated_response(EmployerSerializer(page, many=True).data)
 
@@ -156,14 +146,13 @@ class EmployerViewSet(JsonViewSet):
         "caller becomes its first representative. A registration number already registered is refused "
         "with a 400: ask that employer's representative to invite you instead.",
         request=EmployerRegisterSerializer,
-        responses={201: EmployerSerializer, **_errors(400, 401, 403)},
+        responses={201: EmployerSerializer, **error_answers(400, 401, 403)},
     )
     @idempotent
     def create(self, request: Request) -> Response:
-        _require(can_register_employer(request.user))
-        serializer = EmployerRegisterSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        employer = services.employer_register(actor=_actor(request), **serializer.validated_data)
+        require(can_register_employer(request.user))
+        data = self.valid_body(EmployerRegisterSerializer)
+        employer = services.employer_register(actor=actor(request), **data)
         return Response(self._present(employer.pk), status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -175,10 +164,9 @@ class EmployerViewSet(JsonViewSet):
     )
     def partial_update(self, request: Request, pk: str) -> Response:
         employer = self._visible(pk)
-        _require(can_edit_employer(request.user, employer))
-        serializer = EmployerUpdateSerializer(data=request.data, partial=True)
-        serializer.is_valid(raise_exception=True)
-        services.employer_update(actor=_actor(request), employer=employer, **serializer.validated_data)
+        require(can_edit_employer(request.user, employer))
+        data = self.valid_body(EmployerUpdateSerializer, partial=True)
+        services.employer_update(actor=actor(request), employer=employer, **data)
         return Response(self._present(employer.pk))
 
     @extend_schema(
@@ -192,9 +180,8 @@ class EmployerViewSet(JsonViewSet):
     def verify(self, request: Request, pk: str) -> Response:
         employer = self._visible(pk)
         _staff_only(request.user)
-        serializer = EmployerReasonSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        services.employer_verify(actor=_actor(request), employer=employer, **serializer.validated_data)
+        data = self.valid_body(EmployerReasonSerializer)
+        services.employer_verify(actor=actor(request), employer=employer, **data)
         return Response(self._present(employer.pk))
 
     @extend_schema(
@@ -207,9 +194,8 @@ class EmployerViewSet(JsonViewSet):
     def suspend(self, request: Request, pk: str) -> Response:
         employer = self._visible(pk)
         _staff_only(request.user)
-        serializer = EmployerSuspendSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        services.employer_suspend(actor=_actor(request), employer=employer, **serializer.validated_data)
+        data = self.valid_body(EmployerSuspendSerializer)
+        services.employer_suspend(actor=actor(request), employer=employer, **data)
         return Response(self._present(employer.pk))
 
     @extend_schema(
@@ -222,11 +208,10 @@ class EmployerViewSet(JsonViewSet):
     def reinstate(self, request: Request, pk: str) -> Response:
         employer = self._visible(pk)
         _staff_only(request.user)
-        serializer = EmployerReasonSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        data = self.valid_body(EmployerReasonSerializer)
         if employer.status != Employer.Status.SUSPENDED:
             raise Conflict(_("Only a suspended employer can be reinstated."))
-        services.employer_verify(actor=_actor(request), employer=employer, **serializer.validated_data)
+        services.employer_verify(actor=actor(request), employer=employer, **data)
         return Response(self._present(employer.pk))
 
 
@@ -273,11 +258,11 @@ class RepresentativeViewSet(JsonViewSet):
     @idempotent
     def create(self, request: Request, employer_id: str) -> Response:
         employer = self.get_employer()
-        _require(is_active_representative(request.user, employer))
+        require(is_active_representative(request.user, employer))
         serializer = RepresentativeInviteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         invitation = services.representative_invite(
-            actor=_actor(request), employer=employer, **serializer.validated_data
+            actor=actor(request), employer=employer, **serializer.validated_data
         )
         return Response(RepresentativeInvitationSerializer(invitation).data, status=status.HTTP_201_CREATED)
 
@@ -292,12 +277,9 @@ class RepresentativeViewSet(JsonViewSet):
     def remove(self, request: Request, employer_id: str, pk: str) -> Response:
         representative = get_visible_or_404(self.get_queryset(), pk=pk)
         if not can_verify_employers(request.user):
-            _require(is_active_representative(request.user, self.get_employer()))
-        serializer = RepresentativeRemoveSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        services.representative_remove(
-            actor=_actor(request), representative=representative, **serializer.validated_data
-        )
+            require(is_active_representative(request.user, self.get_employer()))
+        data = self.valid_body(RepresentativeRemoveSerializer)
+        services.representative_remove(actor=actor(request), representative=representative, **data)
         return Response(RepresentativeSerializer(self.get_queryset().get(pk=representative.pk)).data)
 
 
@@ -314,13 +296,13 @@ class EmployerInvitationViewSet(JsonViewSet):
         description="Signed in with the invited email address, within 7 days, once. Returns the new "
         "representative record (its employer is then in your /api/v1/employers/).",
         request=RepresentativeInvitationAcceptSerializer,
-        responses={201: RepresentativeSerializer, **_errors(400, 401, 403, 409)},
+        responses={201: RepresentativeSerializer, **error_answers(400, 401, 403, 409)},
     )
     @action(detail=False, methods=["post"])
     def accept(self, request: Request) -> Response:
         serializer = RepresentativeInvitationAcceptSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        representative = services.invitation_accept(actor=_actor(request), **serializer.validated_data)
+        representative = services.invitation_accept(actor=actor(request), **serializer.validated_data)
         return Response(RepresentativeSerializer(representative).data, status=status.HTTP_201_CREATED)
 
 
@@ -351,7 +333,7 @@ class PledgeViewSet(JsonViewSet):
         return {"staff": is_employer_staff(self.request.user)}
 
     def _acting_rep(self, pledge: Pledge) -> None:
-        _require(can_act_for_pledge(self.request.user, pledge))
+        require(can_act_for_pledge(self.request.user, pledge))
 
     @extend_schema(
         summary="List pledges",
@@ -360,7 +342,7 @@ class PledgeViewSet(JsonViewSet):
         responses={200: PledgeSerializer(many=True), **LIST_ROLE_ERRORS},
     )
     def list(self, request: Request) -> Response:
-        _require(has_any_role(request.user, EMPLOYER_SIDE_ROLES))
+        require(has_any_role(request.user, EMPLOYER_SIDE_ROLES))
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         return self.get_paginated_response(PledgeSerializer(page, many=True, context=self._context()).data)
 
@@ -379,17 +361,17 @@ class PledgeViewSet(JsonViewSet):
         description="A representative of the employer. At least one commitment above zero is needed to "
         "submit it. A suspended employer cannot make pledges (409).",
         request=PledgeCreateSerializer,
-        responses={201: PledgeSerializer, **_errors(400, 401, 403, 409)},
+        responses={201: PledgeSerializer, **error_answers(400, 401, 403, 409)},
     )
     @idempotent
     def create(self, request: Request) -> Response:
-        _require(has_any_role(request.user, (Role.EMPLOYER_REPRESENTATIVE,)))
+        require(has_any_role(request.user, (Role.EMPLOYER_REPRESENTATIVE,)))
         serializer = PledgeCreateSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         fields = dict(serializer.validated_data)
         employer = fields.pop("employer")
-        _require(is_active_representative(request.user, employer))
-        pledge = services.pledge_create(actor=_actor(request), employer=employer, **fields)
+        require(is_active_representative(request.user, employer))
+        pledge = services.pledge_create(actor=actor(request), employer=employer, **fields)
         return Response(self._present(pledge.pk), status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -403,7 +385,7 @@ class PledgeViewSet(JsonViewSet):
         self._acting_rep(pledge)
         serializer = PledgeUpdateSerializer(pledge, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        services.pledge_update(actor=_actor(request), pledge=pledge, **serializer.validated_data)
+        services.pledge_update(actor=actor(request), pledge=pledge, **serializer.validated_data)
         return Response(self._present(pledge.pk))
 
     @extend_schema(
@@ -416,7 +398,7 @@ class PledgeViewSet(JsonViewSet):
     def submit(self, request: Request, pk: str) -> Response:
         pledge = self._visible(pk)
         self._acting_rep(pledge)
-        services.pledge_submit(actor=_actor(request), pledge=pledge)
+        services.pledge_submit(actor=actor(request), pledge=pledge)
         return Response(self._present(pledge.pk))
 
     @extend_schema(
@@ -459,17 +441,15 @@ class PledgeViewSet(JsonViewSet):
     def withdraw(self, request: Request, pk: str) -> Response:
         pledge = self._visible(pk)
         self._acting_rep(pledge)
-        serializer = PledgeReasonSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        services.pledge_withdraw(actor=_actor(request), pledge=pledge, **serializer.validated_data)
+        data = self.valid_body(PledgeReasonSerializer)
+        services.pledge_withdraw(actor=actor(request), pledge=pledge, **data)
         return Response(self._present(pledge.pk))
 
     def _staff_move(self, request: Request, pk: str, service: Any, serializer_class: Any) -> Response:
         pledge = self._visible(pk)
         _staff_only(request.user)
-        serializer = serializer_class(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        service(actor=_actor(request), pledge=pledge, **serializer.validated_data)
+        data = self.valid_body(serializer_class)
+        service(actor=actor(request), pledge=pledge, **data)
         return Response(self._present(pledge.pk))
 
 
@@ -528,12 +508,9 @@ class ProgressReportViewSet(JsonViewSet):
     @idempotent
     def create(self, request: Request, pledge_id: str) -> Response:
         pledge = self.get_pledge()
-        _require(can_act_for_pledge(request.user, pledge))
-        serializer = ProgressReportCreateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        report = services.progress_report_submit(
-            actor=_actor(request), pledge=pledge, **serializer.validated_data
-        )
+        require(can_act_for_pledge(request.user, pledge))
+        data = self.valid_body(ProgressReportCreateSerializer)
+        report = services.progress_report_submit(actor=actor(request), pledge=pledge, **data)
         return Response(self._present(report), status=status.HTTP_201_CREATED)
 
     def get_parsers(self) -> builtins.list[BaseParser]:  # bare "list" is the action here
@@ -556,9 +533,8 @@ class ProgressReportViewSet(JsonViewSet):
     def verify(self, request: Request, pledge_id: str, pk: str) -> Response:
         report = self._visible(pk)
         _staff_only(request.user)
-        serializer = ProgressReportVerifySerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        services.progress_report_verify(actor=_actor(request), report=report, **serializer.validated_data)
+        data = self.valid_body(ProgressReportVerifySerializer)
+        services.progress_report_verify(actor=actor(request), report=report, **data)
         return Response(self._present(self._visible(pk)))
 
     @extend_schema(
@@ -571,9 +547,8 @@ class ProgressReportViewSet(JsonViewSet):
     def return_(self, request: Request, pledge_id: str, pk: str) -> Response:
         report = self._visible(pk)
         _staff_only(request.user)
-        serializer = ProgressReportReturnSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        services.progress_report_return(actor=_actor(request), report=report, **serializer.validated_data)
+        data = self.valid_body(ProgressReportReturnSerializer)
+        services.progress_report_return(actor=actor(request), report=report, **data)
         return Response(self._present(self._visible(pk)))
 
     @extend_schema(
@@ -591,11 +566,11 @@ class ProgressReportViewSet(JsonViewSet):
     @action(detail=True, methods=["get"], renderer_classes=DOWNLOAD_RENDERERS)
     def evidence(self, request: Request, pledge_id: str, pk: str) -> FileResponse:
         report = self._visible(pk)
-        _require(can_see_report_evidence(request.user, report))
+        require(can_see_report_evidence(request.user, report))
         # The type comes from the stored name, which the upload check set from the file's content.
         extension = (report.evidence.name or "").rsplit(".", 1)[-1].lower()
         return FileResponse(
-            _open(report.evidence),
+            open_stored(report.evidence),
             as_attachment=True,
             filename=report.evidence_name,
             content_type=EVIDENCE_TYPES.get(extension, "application/octet-stream"),
@@ -635,7 +610,7 @@ class JobRoleViewSet(JsonViewSet):
         responses={200: JobRoleSerializer(many=True), **LIST_ROLE_ERRORS},
     )
     def list(self, request: Request) -> Response:
-        _require(has_any_role(request.user, EMPLOYER_SIDE_ROLES))
+        require(has_any_role(request.user, EMPLOYER_SIDE_ROLES))
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         return self.get_paginated_response(JobRoleSerializer(page, many=True).data)
 
@@ -648,17 +623,17 @@ class JobRoleViewSet(JsonViewSet):
         description="A representative of the employer. Skills are ids from /api/v1/skills/; the "
         "occupation is an O*NET-SOC code from the catalog. A suspended employer cannot list roles (409).",
         request=JobRoleCreateSerializer,
-        responses={201: JobRoleSerializer, **_errors(400, 401, 403, 409)},
+        responses={201: JobRoleSerializer, **error_answers(400, 401, 403, 409)},
     )
     @idempotent
     def create(self, request: Request) -> Response:
-        _require(has_any_role(request.user, (Role.EMPLOYER_REPRESENTATIVE,)))
+        require(has_any_role(request.user, (Role.EMPLOYER_REPRESENTATIVE,)))
         serializer = JobRoleCreateSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         fields = dict(serializer.validated_data)
         employer = fields.pop("employer")
-        _require(is_active_representative(request.user, employer))
-        role = services.job_role_save(actor=_actor(request), employer=employer, **fields)
+        require(is_active_representative(request.user, employer))
+        role = services.job_role_save(actor=actor(request), employer=employer, **fields)
         return Response(self._present(role.pk), status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -670,13 +645,13 @@ class JobRoleViewSet(JsonViewSet):
     )
     def partial_update(self, request: Request, pk: str) -> Response:
         role = self._visible(pk)
-        _require(is_active_representative(request.user, role.employer_id))
+        require(is_active_representative(request.user, role.employer_id))
         serializer = JobRoleUpdateSerializer(
             role, data=request.data, partial=True, context={"request": request}
         )
         serializer.is_valid(raise_exception=True)
         services.job_role_save(
-            actor=_actor(request), employer=role.employer, job_role=role, **serializer.validated_data
+            actor=actor(request), employer=role.employer, job_role=role, **serializer.validated_data
         )
         return Response(self._present(role.pk))
 
@@ -689,8 +664,7 @@ class JobRoleViewSet(JsonViewSet):
     @action(detail=True, methods=["post"])
     def close(self, request: Request, pk: str) -> Response:
         role = self._visible(pk)
-        _require(is_active_representative(request.user, role.employer_id))
-        serializer = JobRoleCloseSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        services.job_role_close(actor=_actor(request), job_role=role, **serializer.validated_data)
+        require(is_active_representative(request.user, role.employer_id))
+        data = self.valid_body(JobRoleCloseSerializer)
+        services.job_role_close(actor=actor(request), job_role=role, **data)
         return Response(self._present(role.pk))

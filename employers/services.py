@@ -25,11 +25,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import RoleChange, User
-from accounts.permissions import Decision
 from accounts.roles import STAFF_ROLES, Role
 from accounts.services import notice_send
 from core.dates import add_months, check_within
-from core.exceptions import Conflict, NotAllowed
+from core.exceptions import Conflict, NotAllowed, require
 from core.mail import send_mail_on_commit
 from core.money import to_amount
 from core.uploads import CONTENT_TYPES, EXTENSIONS, validate_upload
@@ -106,11 +105,6 @@ INVITATION_URL_NAME = "employers:invitation_accept"
 
 
 # ---------------------------------------------------------------- helpers
-
-
-def _require(decision: Decision) -> None:
-    if not decision:
-        raise NotAllowed(decision.reason)
 
 
 def _url(name: str, *args: Any, fallback: str = "") -> str:
@@ -279,7 +273,7 @@ def employer_register(*, actor: User, **fields: Any) -> Employer:
 
     Side effects: the employer (pending), the actor as its first representative, an event.
     """
-    _require(can_register_employer(actor))
+    require(can_register_employer(actor))
     _reject_unknown(fields, EMPLOYER_FIELDS)
     employer = Employer(created_by=actor, status=ES.PENDING)
     _apply_employer_fields(employer, fields)
@@ -299,7 +293,7 @@ def employer_update(*, actor: User, employer: Employer, **fields: Any) -> Employ
     """
     _reject_unknown(fields, EMPLOYER_FIELDS)
     locked = _lock_employer(employer)
-    _require(is_active_representative(actor, locked))
+    require(is_active_representative(actor, locked))
     new_number = normalize_registration_number(fields.get("registration_number") or "")
     # Once verified (even if suspended later) the number is what staff checked; it stays.
     if (
@@ -328,7 +322,7 @@ def employer_update(*, actor: User, employer: Employer, **fields: Any) -> Employ
 
 def _employer_move(employer: Employer, to_status: str, *, actor: User, action: str, reason: str) -> Employer:
     locked = _lock_employer(employer)
-    _require(can_verify_employers(actor))
+    require(can_verify_employers(actor))
     _check_move(Employer.TRANSITIONS, locked.status, to_status, ES, _("employer"))
     from_status = locked.status
     locked.status = to_status
@@ -391,7 +385,7 @@ def representative_invite(*, actor: User, employer: Employer, email: str) -> Rep
     after commit.
     """
     locked = _lock_employer(employer)
-    _require(is_active_representative(actor, locked))
+    require(is_active_representative(actor, locked))
     email = User.objects.normalize_email((email or "").strip()).lower()
     try:
         RepresentativeInvitation._meta.get_field("email").run_validators(email)
@@ -610,7 +604,7 @@ def pledge_create(*, actor: User, employer: Employer, **fields: Any) -> Pledge:
     """
     _reject_unknown(fields, PLEDGE_FIELDS)
     locked = _lock_employer(employer)
-    _require(is_active_representative(actor, locked))
+    require(is_active_representative(actor, locked))
     if locked.status == ES.SUSPENDED:
         raise Conflict(_("A suspended employer cannot make pledges."))
     pledge = Pledge(employer=locked, created_by=actor, status=PS.DRAFT)
@@ -626,7 +620,7 @@ def pledge_update(*, actor: User, pledge: Pledge, **fields: Any) -> Pledge:
     """A representative changes a draft or returned pledge. Side effects: an event listing the fields."""
     _reject_unknown(fields, PLEDGE_FIELDS)
     locked = _lock_pledge(pledge)
-    _require(is_active_representative(actor, locked.employer_id))
+    require(is_active_representative(actor, locked.employer_id))
     if locked.status not in Pledge.EDITABLE:
         raise Conflict(_("Only a draft or returned pledge can be changed."))
     changed = _apply_pledge_fields(locked, fields)
@@ -668,7 +662,7 @@ def _pledge_move(
 def pledge_submit(*, actor: User, pledge: Pledge, reason: str = "") -> Pledge:
     """A representative sends a draft or returned pledge to staff. Side effects: an event."""
     locked = _lock_pledge(pledge)
-    _require(is_active_representative(actor, locked.employer_id))
+    require(is_active_representative(actor, locked.employer_id))
     _check_move(Pledge.TRANSITIONS, locked.status, PS.SUBMITTED, PS, _("pledge"))
     if not locked.has_commitment:
         raise ValidationError(_("Set at least one commitment above zero before submitting the pledge."))
@@ -692,7 +686,7 @@ def pledge_submit(*, actor: User, pledge: Pledge, reason: str = "") -> Pledge:
 def pledge_activate(*, actor: User, pledge: Pledge, reason: str = "") -> Pledge:
     """Staff accept a submitted pledge of a verified employer. Side effects: an event, notices."""
     locked = _lock_pledge(pledge)
-    _require(can_verify_employers(actor))
+    require(can_verify_employers(actor))
     _check_move(Pledge.TRANSITIONS, locked.status, PS.ACTIVE, PS, _("pledge"))
     if not locked.employer.is_verified:
         raise Conflict(_("Verify the employer before making its pledge active."))
@@ -727,7 +721,7 @@ def pledge_return(*, actor: User, pledge: Pledge, reason: str) -> Pledge:
     """Staff ask for changes to a submitted pledge. Side effects: staff_note, an event, notices."""
     reason = _required_reason(reason, _("Say what the employer should change."))
     locked = _lock_pledge(pledge)
-    _require(can_verify_employers(actor))
+    require(can_verify_employers(actor))
     locked.staff_note = reason
     _pledge_move(
         locked, PS.RETURNED, actor=actor, action="returned", reason=reason, extra_fields=("staff_note",)
@@ -748,7 +742,7 @@ def pledge_withdraw(*, actor: User, pledge: Pledge, reason: str = "") -> Pledge:
     Side effects: closed_at, an event, notices to the other representatives.
     """
     locked = _lock_pledge(pledge)
-    _require(is_active_representative(actor, locked.employer_id))
+    require(is_active_representative(actor, locked.employer_id))
     _check_move(Pledge.TRANSITIONS, locked.status, PS.WITHDRAWN, PS, _("pledge"))
     reason = (reason or "").strip()
     if locked.status != PS.DRAFT:
@@ -772,7 +766,7 @@ def pledge_fulfil(*, actor: User, pledge: Pledge, reason: str = "") -> Pledge:
     Side effects: closed_at, an event, notices.
     """
     locked = _lock_pledge(pledge)
-    _require(can_verify_employers(actor))
+    require(can_verify_employers(actor))
     _check_move(Pledge.TRANSITIONS, locked.status, PS.FULFILLED, PS, _("pledge"))
     unmet = _unmet_commitments(locked)
     if unmet:
@@ -865,7 +859,7 @@ def job_role_save(
     """
     _reject_unknown(fields, JOB_ROLE_FIELDS)
     locked_employer = _lock_employer(employer)
-    _require(is_active_representative(actor, locked_employer))
+    require(is_active_representative(actor, locked_employer))
     if locked_employer.status == ES.SUSPENDED:
         raise Conflict(_("A suspended employer cannot list job roles."))
     if job_role is None:
@@ -924,7 +918,7 @@ def job_role_close(*, actor: User, job_role: JobRole, reason: str = "") -> JobRo
     """A representative closes a role (no longer shown to candidates). Side effects: an event."""
     employer = _lock_employer(job_role.employer)
     role = JobRole.objects.select_for_update().get(pk=job_role.pk)
-    _require(is_active_representative(actor, employer))
+    require(is_active_representative(actor, employer))
     if not role.is_open:
         raise Conflict(_("This role is already closed."))
     role.is_open = False
@@ -1017,7 +1011,7 @@ def progress_report_submit(
     Side effects: the report (status submitted), a pledge event with payload {"report": id}.
     """
     locked = _lock_pledge(pledge)
-    _require(is_active_representative(actor, locked.employer_id))
+    require(is_active_representative(actor, locked.employer_id))
     if locked.status != PS.ACTIVE:
         raise Conflict(_("Progress can be reported on an active pledge only."))
     year, quarter = _check_period(locked, year, quarter)
@@ -1104,7 +1098,7 @@ def progress_report_verify(
     of that quarter marked verified, a notice to the representatives.
     """
     pledge, locked = _lock_report(report)
-    _require(can_verify_employers(actor))
+    require(can_verify_employers(actor))
     _check_move(ProgressReport.TRANSITIONS, locked.status, RS.VERIFIED, RS, _("progress report"))
     given = {
         "verified_roles_converted": verified_roles_converted,
@@ -1163,7 +1157,7 @@ def progress_report_return(*, actor: User, report: ProgressReport, note: str) ->
     """Staff return a submitted report for correction. Side effects: staff_note, an event, notices."""
     note = _required_reason(note, _("Say what the employer should correct."), field="note")
     pledge, locked = _lock_report(report)
-    _require(can_verify_employers(actor))
+    require(can_verify_employers(actor))
     _check_move(ProgressReport.TRANSITIONS, locked.status, RS.RETURNED, RS, _("progress report"))
     locked.status = RS.RETURNED
     locked.staff_note = note
@@ -1219,7 +1213,7 @@ def hire_record(
     Side effects: the hire and a pledge event (no demographics are read or stored).
     """
     employer = _lock_employer(job_role.employer)
-    _require(is_active_representative(actor, employer))
+    require(is_active_representative(actor, employer))
     if not employer.is_verified:
         raise Conflict(_("Only a verified employer can record hires against a pledge."))
     role = JobRole.objects.get(pk=job_role.pk)
@@ -1264,7 +1258,7 @@ def candidate_invitation_create(
     Side effects: the invitation, an employer event, a notice (and mail) to the worker.
     """
     employer = _lock_employer(job_role.employer)
-    _require(is_active_representative(actor, employer))
+    require(is_active_representative(actor, employer))
     if not employer.is_verified:
         raise Conflict(_("Only a verified employer can invite candidates."))
     role = JobRole.objects.get(pk=job_role.pk)

@@ -31,8 +31,24 @@ from rest_framework.views import APIView
 from accounts.permissions import Decision, get_visible_or_404, has_any_role, has_role, is_signed_in
 from accounts.roles import Role
 from core import idempotency
-from core.api import DOWNLOAD_RENDERERS, REPLAYED_HEADER, AnswerInsideTheWrite
+from core.api import (
+    ACTION_ERRORS,
+    DOWNLOAD_ERRORS,
+    DOWNLOAD_RENDERERS,
+    ID_REGEX,
+    LIST_ERRORS,
+    READ_ERRORS,
+    REPLAYED_HEADER,
+    AnswerInsideTheWrite,
+    JsonViewSet,
+    actor,
+    error_answers,
+    may,
+    open_stored,
+    require,
+)
 from core.exceptions import Conflict, NotAllowed
+from core.filters import StrictFilterBackend
 from core.idempotency import PARAMETER as IDEMPOTENCY_KEY_PARAMETER
 from core.idempotency import idempotent
 from core.pagination import BoundedPagination, KeysetPagination
@@ -74,26 +90,9 @@ from grants.serializers import (
     WorkerProfileSerializer,
 )
 from grants.services_employer import employer_application_create
-from programs.api import (
-    LIST_ERRORS,
-    READ_ERRORS,
-    JsonViewSet,
-    StrictFilterBackend,
-    _actor,
-    _errors,
-    _may,
-    _require,
-)
 
 # Roles whose list is the review queue (submitted and later, with the queue's filters).
 QUEUE_ROLES = (Role.PROGRAM_MANAGER, Role.REVIEWER, Role.ADMINISTRATOR)
-ACTION_ERRORS = _errors(400, 401, 403, 404, 409)
-DOWNLOAD_ERRORS = {
-    401: READ_ERRORS[401],
-    403: _errors(403)[403],
-    404: READ_ERRORS[404],
-}
-ID_REGEX = r"[0-9]{1,18}"
 # What a list row reads (ApplicationRowSerializer) and the keys the list's orders page by.
 ROW_FIELDS = (
     "reference",
@@ -139,19 +138,11 @@ class ApplicationPagination(BoundedPagination):
 
 
 def _applicant_side_only(user: Any, application: Application) -> None:
-    _require(
+    require(
         Decision.allow()
         if is_applicant_side(user, application)
         else Decision.deny(_("Only the applicant can do this."))
     )
-
-
-def _open(stored: Any) -> Any:
-    """A stored file opened for reading; one missing from storage is a 404, not a 500."""
-    try:
-        return stored.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
 
 
 def _sees_as_staff(user: Any, application: Application) -> bool:
@@ -273,9 +264,9 @@ class ApplicationViewSet(AwardActionsMixin, JsonViewSet):
         check(self.request.user, application)
         serializer = serializer_class(data=self.request.data)
         serializer.is_valid(raise_exception=True)
-        actor, data = _actor(self.request), serializer.validated_data
+        user, data = actor(self.request), serializer.validated_data
         return Response(
-            self._write_and_answer(lambda: write(actor, application, data), application_of, as_staff=as_staff)
+            self._write_and_answer(lambda: write(user, application, data), application_of, as_staff=as_staff)
         )
 
     # ------------------------------------------------------------ read
@@ -353,12 +344,12 @@ class ApplicationViewSet(AwardActionsMixin, JsonViewSet):
         "same key with a different body is a 409.",
         request=ApplicationCreateSerializer,
         parameters=[IDEMPOTENCY_KEY_PARAMETER],
-        responses={201: ApplicationSerializer, **_errors(400, 401, 403, 409)},
+        responses={201: ApplicationSerializer, **error_answers(400, 401, 403, 409)},
     )
     def create(self, request: Request) -> Response:
         files_for_employee = isinstance(request.data, dict) and "employer" in request.data
         may_file = has_role(request.user, Role.EMPLOYER_REPRESENTATIVE) if files_for_employee else None
-        _require(may_file if may_file is not None else can_apply(request.user))
+        require(may_file if may_file is not None else can_apply(request.user))
         key = _create_key(request)
         digest = _request_digest(request) if key is not None else ""
         if key is not None and (replay := self._replay(key, digest)) is not None:
@@ -367,19 +358,19 @@ class ApplicationViewSet(AwardActionsMixin, JsonViewSet):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         if "employer" not in data and key is None:  # the hot path: no second transaction around it
-            application = services.application_create(actor=_actor(request), **data)
+            application = services.application_create(actor=actor(request), **data)
             return Response(self._answer_applicant(application), status=status.HTTP_201_CREATED)
         try:
             with transaction.atomic():  # the write, its key and its answer commit together
                 if "employer" in data:
-                    application = employer_application_create(actor=_actor(request), **data)
+                    application = employer_application_create(actor=actor(request), **data)
                     answer = self._present(application.pk)
                 else:
-                    application = services.application_create(actor=_actor(request), **data)
+                    application = services.application_create(actor=actor(request), **data)
                     answer = self._answer_applicant(application)
                 if key is not None:
                     services.application_create_key_save(
-                        actor=_actor(request), key=key, request_sha256=digest, application=application
+                        actor=actor(request), key=key, request_sha256=digest, application=application
                     )
         except IntegrityError:
             # The same key from a request running at the same moment, which committed first: this one is
@@ -415,7 +406,7 @@ class ApplicationViewSet(AwardActionsMixin, JsonViewSet):
         if application.status != Application.Status.DRAFT:
             raise Conflict(_("Only a draft can be changed; this application has been submitted."))
         changed = services.application_update(
-            actor=_actor(request), application=application, **serializer.validated_data
+            actor=actor(request), application=application, **serializer.validated_data
         )
         return Response(self._answer_applicant(changed))
 
@@ -423,7 +414,7 @@ class ApplicationViewSet(AwardActionsMixin, JsonViewSet):
         summary="Eligibility and the most the applicant may receive, before submitting",
         description="The applicant side of a draft: each eligibility rule's outcome with its reason, and "
         "the maximum award with the limit that binds.",
-        responses={200: AssessmentSerializer, **_errors(401, 403, 404, 409)},
+        responses={200: AssessmentSerializer, **error_answers(401, 403, 404, 409)},
     )
     @action(detail=True, methods=["get"])
     def assessment(self, request: Request, pk: str) -> Response:
@@ -465,7 +456,7 @@ class ApplicationViewSet(AwardActionsMixin, JsonViewSet):
                 _("Only a draft can be submitted; this one is “%(status)s”.")
                 % {"status": application.get_status_display()}
             )
-        submitted = services.application_submit(actor=_actor(request), application=application)
+        submitted = services.application_submit(actor=actor(request), application=application)
         return Response(self._answer_applicant(submitted))
 
     @extend_schema(
@@ -477,11 +468,8 @@ class ApplicationViewSet(AwardActionsMixin, JsonViewSet):
     def withdraw(self, request: Request, pk: str) -> Response:
         application = self._visible(pk)
         _applicant_side_only(request.user, application)
-        serializer = WithdrawSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        withdrawn = services.application_withdraw(
-            actor=_actor(request), application=application, **serializer.validated_data
-        )
+        data = self.valid_body(WithdrawSerializer)
+        withdrawn = services.application_withdraw(actor=actor(request), application=application, **data)
         return Response(self._answer_applicant(withdrawn))
 
     @extend_schema(
@@ -494,11 +482,8 @@ class ApplicationViewSet(AwardActionsMixin, JsonViewSet):
     def respond(self, request: Request, pk: str) -> Response:
         application = self._visible(pk)
         _applicant_side_only(request.user, application)
-        serializer = RespondSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        answered = services.application_respond(
-            actor=_actor(request), application=application, **serializer.validated_data
-        )
+        data = self.valid_body(RespondSerializer)
+        answered = services.application_respond(actor=actor(request), application=application, **data)
         return Response(self._answer_applicant(answered))
 
     # ------------------------------------------------------------ staff actions
@@ -513,7 +498,7 @@ class ApplicationViewSet(AwardActionsMixin, JsonViewSet):
     def assign(self, request: Request, pk: str) -> Response:
         return self._act(
             pk,
-            _may(can_decide),
+            may(can_decide),
             AssignSerializer,
             lambda actor, application, data: services.application_assign(
                 actor=actor, application=application, **data
@@ -540,11 +525,8 @@ class ApplicationViewSet(AwardActionsMixin, JsonViewSet):
         application = self._visible(pk)
         if assignment_for(request.user, application) is None:
             raise NotAllowed(_("This application is not assigned to you."))
-        serializer = ConflictSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        assignment = services.conflict_declare(
-            actor=_actor(request), application=application, **serializer.validated_data
-        )
+        data = self.valid_body(ConflictSerializer)
+        assignment = services.conflict_declare(actor=actor(request), application=application, **data)
         if assignment.conflict == ReviewAssignment.Conflict.DECLARED:
             context = {"assignments": {application.pk: assignment}}
             return Response(ApplicationMinimalSerializer(application, context=context).data)
@@ -554,7 +536,7 @@ class ApplicationViewSet(AwardActionsMixin, JsonViewSet):
         methods=["GET"],
         summary="List the reviews of an application",
         description="Staff working on it (managers, administrators, reviewers who declared no conflict).",
-        responses={200: ReviewSerializer(many=True), **_errors(401, 403, 404)},
+        responses={200: ReviewSerializer(many=True), **error_answers(401, 403, 404)},
     )
     @extend_schema(
         methods=["POST"],
@@ -582,7 +564,7 @@ class ApplicationViewSet(AwardActionsMixin, JsonViewSet):
         serializer = ReviewCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         review = services.review_submit(
-            actor=_actor(request), application=application, **serializer.validated_data
+            actor=actor(request), application=application, **serializer.validated_data
         )
         review = Review.objects.select_related("assignment__reviewer").get(pk=review.pk)
         return Response(ReviewSerializer(review).data, status=status.HTTP_201_CREATED)
@@ -597,7 +579,7 @@ class ApplicationViewSet(AwardActionsMixin, JsonViewSet):
     def request_info(self, request: Request, pk: str) -> Response:
         return self._act(
             pk,
-            _may(can_decide),
+            may(can_decide),
             RequestInfoSerializer,
             lambda actor, application, data: services.application_request_info(
                 actor=actor, application=application, **data
@@ -617,7 +599,7 @@ class ApplicationViewSet(AwardActionsMixin, JsonViewSet):
     def approve(self, request: Request, pk: str) -> Response:
         return self._act(
             pk,
-            _may(can_decide),
+            may(can_decide),
             ApproveSerializer,
             lambda actor, application, data: services.application_approve(
                 actor=actor, application=application, **data
@@ -635,7 +617,7 @@ class ApplicationViewSet(AwardActionsMixin, JsonViewSet):
     def reject(self, request: Request, pk: str) -> Response:
         return self._act(
             pk,
-            _may(can_decide),
+            may(can_decide),
             RejectSerializer,
             lambda actor, application, data: services.application_reject(
                 actor=actor, application=application, **data
@@ -650,7 +632,7 @@ class ApplicationViewSet(AwardActionsMixin, JsonViewSet):
         summary="The application's timeline",
         description="The applicant sees the events meant for them; staff working on it see every event, "
         "with who acted and the details.",
-        responses={200: StaffEventSerializer(many=True), **_errors(401, 403, 404)},
+        responses={200: StaffEventSerializer(many=True), **error_answers(401, 403, 404)},
     )
     @action(detail=True, methods=["get"], **NOT_A_QUEUE)
     def events(self, request: Request, pk: str) -> Response:
@@ -664,7 +646,7 @@ class ApplicationViewSet(AwardActionsMixin, JsonViewSet):
         methods=["GET"],
         summary="List the application's documents",
         description="The applicant and staff working on it; each with the address to download it.",
-        responses={200: DocumentSerializer(many=True), **_errors(401, 403, 404)},
+        responses={200: DocumentSerializer(many=True), **error_answers(401, 403, 404)},
     )
     @extend_schema(
         methods=["POST"],
@@ -686,7 +668,7 @@ class ApplicationViewSet(AwardActionsMixin, JsonViewSet):
         serializer = DocumentUploadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         document = services.application_document_add(
-            actor=_actor(request), application=application, **serializer.validated_data
+            actor=actor(request), application=application, **serializer.validated_data
         )
         return Response(
             DocumentSerializer(document, context={"request": request}).data, status=status.HTTP_201_CREATED
@@ -714,7 +696,7 @@ class ApplicationViewSet(AwardActionsMixin, JsonViewSet):
         _sees_as_staff(request.user, application)
         document = cast(ApplicationDocument, get_visible_or_404(application.documents.all(), pk=doc_id))
         return FileResponse(
-            _open(document.file),
+            open_stored(document.file),
             as_attachment=True,
             filename=document.original_name,
             content_type=document.content_type,
@@ -733,7 +715,7 @@ class ApplicationViewSet(AwardActionsMixin, JsonViewSet):
         if letter is None:
             raise Http404
         return FileResponse(
-            _open(letter.file),
+            open_stored(letter.file),
             as_attachment=True,
             filename=f"{application.reference}-{letter.kind}.pdf",
             content_type="application/pdf",
@@ -752,7 +734,7 @@ class _OwnRecordView(AnswerInsideTheWrite, APIView):
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
         if is_signed_in(request.user):
-            _require(can_apply(request.user))
+            require(can_apply(request.user))
 
 
 class WorkerProfileView(_OwnRecordView):
@@ -778,7 +760,7 @@ class WorkerProfileView(_OwnRecordView):
     @extend_schema(
         summary="Read your worker profile",
         description="Workers only; blank until saved.",
-        responses={200: WorkerProfileSerializer, **_errors(401, 403)},
+        responses={200: WorkerProfileSerializer, **error_answers(401, 403)},
     )
     def get(self, request: Request) -> Response:
         return Response(self._present(request.user))
@@ -788,12 +770,13 @@ class WorkerProfileView(_OwnRecordView):
         description="Workers only. Every field is required; send an empty string (or null for the date "
         "of birth) to clear one.",
         request=WorkerProfileSerializer,
-        responses={200: WorkerProfileSerializer, **_errors(400, 401, 403)},
+        responses={200: WorkerProfileSerializer, **error_answers(400, 401, 403)},
     )
     def put(self, request: Request) -> Response:
         serializer = WorkerProfileSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.worker_profile_save(user=_actor(request), **serializer.validated_data)
+        data = serializer.validated_data
+        services.worker_profile_save(user=actor(request), **data)
         return Response(self._present(request.user))
 
 
@@ -816,7 +799,7 @@ class DemographicsView(_OwnRecordView):
     @extend_schema(
         summary="Read your demographic answers",
         description="Workers only, their own. Blank until answered.",
-        responses={200: DemographicsSerializer, **_errors(401, 403)},
+        responses={200: DemographicsSerializer, **error_answers(401, 403)},
     )
     def get(self, request: Request) -> Response:
         return Response(self._present(request.user))
@@ -826,10 +809,11 @@ class DemographicsView(_OwnRecordView):
         description="Voluntary: every answer may be blank or prefer_not_to_say. Used only in aggregate "
         "reports with small groups suppressed; never shown to reviewers.",
         request=DemographicsSerializer,
-        responses={200: DemographicsSerializer, **_errors(400, 401, 403)},
+        responses={200: DemographicsSerializer, **error_answers(400, 401, 403)},
     )
     def put(self, request: Request) -> Response:
         serializer = DemographicsSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.demographics_save(user=_actor(request), **serializer.validated_data)
+        data = serializer.validated_data
+        services.demographics_save(user=actor(request), **data)
         return Response(self._present(request.user))

@@ -33,7 +33,20 @@ from rest_framework.response import Response
 
 from accounts.permissions import AnyUser, Decision, get_visible_or_404, has_any_role, has_role, is_signed_in
 from accounts.roles import Role
-from core.api import DOWNLOAD_RENDERERS, REPLAYED_HEADER, answer_write
+from core.api import (
+    ACTION_ERRORS,
+    DOWNLOAD_RENDERERS,
+    ID_REGEX,
+    LIST_ERRORS,
+    READ_ERRORS,
+    REPLAYED_HEADER,
+    JsonViewSet,
+    actor,
+    answer_write,
+    error_answers,
+    may,
+    require,
+)
 from core.exceptions import Conflict, NotAllowed
 from core.filters import id_filter
 from core.idempotency import idempotent
@@ -78,17 +91,14 @@ from grants.serializers_awards import (
     ReasonRequiredSerializer,
     ReconcileSerializer,
 )
-from programs.api import LIST_ERRORS, READ_ERRORS, JsonViewSet, _actor, _errors, _may, _require
 
-ACTION_ERRORS = _errors(400, 401, 403, 404, 409)
-ID_REGEX = r"[0-9]{1,18}"
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 
 
 def _require_role(user: AnyUser, decision: Decision) -> None:
     """The role check for a whole resource: a 403 with the reason (DRF answers the anonymous with 401)."""
     if is_signed_in(user):
-        _require(decision)
+        require(decision)
 
 
 # ---------------------------------------------------------------- application actions
@@ -139,7 +149,7 @@ class AwardActionsMixin:
         serializer = ClaimCompletionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         claim = services_awards.completion_claim(
-            actor=_actor(request), application=application, **serializer.validated_data
+            actor=actor(request), application=application, **serializer.validated_data
         )
         return Response(
             ClaimSerializer(_claim_for_output(claim.pk), context={"request": request}).data,
@@ -157,7 +167,7 @@ class AwardActionsMixin:
     def verify_completion(self, request: Request, pk: str) -> Response:
         return self._act(
             pk,
-            _may(can_verify_completion),
+            may(can_verify_completion),
             CompletionNoteSerializer,
             lambda actor, application, data: services_awards.completion_verify(
                 actor=actor, claim=_open_claim(application), **data
@@ -176,7 +186,7 @@ class AwardActionsMixin:
     def reject_completion(self, request: Request, pk: str) -> Response:
         return self._act(
             pk,
-            _may(can_verify_completion),
+            may(can_verify_completion),
             ReasonRequiredSerializer,
             lambda actor, application, data: services_awards.completion_reject(
                 actor=actor, claim=_open_claim(application), **data
@@ -195,7 +205,7 @@ class AwardActionsMixin:
     def cancel(self, request: Request, pk: str) -> Response:
         return self._act(
             pk,
-            _may(can_cancel_award),
+            may(can_cancel_award),
             ReasonRequiredSerializer,
             lambda actor, application, data: services_awards.award_cancel(
                 actor=actor, application=application, **data
@@ -328,7 +338,7 @@ class PaymentViewSet(_FinanceOnlyViewSet):
     @extend_schema(
         summary="List payments",
         description="Finance officers. Newest first; filter by status, currency and program code.",
-        responses={200: PaymentSerializer(many=True), **_errors(400, 401, 403, 404)},
+        responses={200: PaymentSerializer(many=True), **error_answers(400, 401, 403, 404)},
     )
     def list(self, request: Request) -> Response:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
@@ -336,7 +346,7 @@ class PaymentViewSet(_FinanceOnlyViewSet):
 
     @extend_schema(
         summary="Read a payment, with its events",
-        responses={200: PaymentDetailSerializer, **_errors(401, 403, 404)},
+        responses={200: PaymentDetailSerializer, **error_answers(401, 403, 404)},
     )
     def retrieve(self, request: Request, pk: str) -> Response:
         return Response(PaymentDetailSerializer(self._detail(pk)).data)
@@ -352,7 +362,7 @@ class PaymentViewSet(_FinanceOnlyViewSet):
         responses={
             201: PaymentDetailSerializer,
             200: OpenApiResponse(PaymentDetailSerializer, description="Already approved: the same payment."),
-            **_errors(400, 401, 403, 409),
+            **error_answers(400, 401, 403, 409),
         },
     )
     @idempotent
@@ -360,7 +370,7 @@ class PaymentViewSet(_FinanceOnlyViewSet):
         serializer = PaymentApproveSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         application = serializer.validated_data["application"]
-        payment, created = services_payments.payment_approve(actor=_actor(request), application=application)
+        payment, created = services_payments.payment_approve(actor=actor(request), application=application)
         return answer_write(
             PaymentDetailSerializer(self._detail(payment.pk)).data, done_now=created, created=True
         )
@@ -379,7 +389,7 @@ class PaymentViewSet(_FinanceOnlyViewSet):
         serializer = ReasonOptionalSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         _payment, retried = services_payments.payment_retry(
-            actor=_actor(request), payment=payment, **serializer.validated_data
+            actor=actor(request), payment=payment, **serializer.validated_data
         )
         return answer_write(PaymentDetailSerializer(self._detail(payment.pk)).data, done_now=retried)
 
@@ -440,7 +450,7 @@ class PaymentBatchViewSet(_FinanceOnlyViewSet):
     @extend_schema(
         summary="List payment batches",
         description="Finance officers. Newest first; filter by status and currency.",
-        responses={200: BatchSerializer(many=True), **_errors(400, 401, 403, 404)},
+        responses={200: BatchSerializer(many=True), **error_answers(400, 401, 403, 404)},
     )
     def list(self, request: Request) -> Response:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
@@ -448,7 +458,7 @@ class PaymentBatchViewSet(_FinanceOnlyViewSet):
 
     @extend_schema(
         summary="Read a payment batch, with its payments",
-        responses={200: BatchDetailSerializer, **_errors(401, 403, 404)},
+        responses={200: BatchDetailSerializer, **error_answers(401, 403, 404)},
     )
     def retrieve(self, request: Request, pk: str) -> Response:
         return Response(self._present(pk))
@@ -459,16 +469,15 @@ class PaymentBatchViewSet(_FinanceOnlyViewSet):
         "Each payment's result is reported; those no longer approved or in another currency are left out. "
         "If none can be added, a 400 lists why.",
         request=BatchCreateSerializer,
-        responses={201: BatchResultSerializer, **_errors(400, 401, 403)},
+        responses={201: BatchResultSerializer, **error_answers(400, 401, 403)},
     )
     @idempotent
     def create(self, request: Request) -> Response:
-        serializer = BatchCreateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        ids = serializer.validated_data.get("payments")
+        data = self.valid_body(BatchCreateSerializer)
+        ids = data.get("payments")
         result = services_payments.payment_batch_create(
-            actor=_actor(request),
-            currency=serializer.validated_data["currency"],
+            actor=actor(request),
+            currency=data["currency"],
             payments=None if ids is None else [Payment(pk=pk) for pk in ids],
         )
         return Response(self._result(result), status=status.HTTP_201_CREATED)
@@ -482,7 +491,7 @@ class PaymentBatchViewSet(_FinanceOnlyViewSet):
         "`Idempotent-Replayed: true`.",
         request=None,
         extensions={"x-replayable": True},
-        responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR), **_errors(401, 403, 404, 409)},
+        responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR), **error_answers(401, 403, 404, 409)},
     )
     @extend_schema(
         methods=["GET"],
@@ -490,7 +499,7 @@ class PaymentBatchViewSet(_FinanceOnlyViewSet):
         description="Finance officers. The file exactly as it was exported (it matches the batch's "
         "`export_sha256` even after a failed payment was retried into a new batch). Changes nothing: a "
         f"draft batch is a 409 (export it with a POST first), and so is a discarded one. {BATCH_CSV_COLUMNS}",
-        responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR), **_errors(401, 403, 404, 409)},
+        responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR), **error_answers(401, 403, 404, 409)},
     )
     @action(
         detail=True,
@@ -502,10 +511,10 @@ class PaymentBatchViewSet(_FinanceOnlyViewSet):
     def export(self, request: Request, pk: str) -> HttpResponse:
         batch = self._batch(pk)
         if request.method == "POST":
-            content, exported = services_payments.payment_batch_export(actor=_actor(request), batch=batch)
+            content, exported = services_payments.payment_batch_export(actor=actor(request), batch=batch)
         else:
             content, exported = (
-                services_payments.payment_batch_file(actor=_actor(request), batch=batch),
+                services_payments.payment_batch_file(actor=actor(request), batch=batch),
                 False,
             )
         response = HttpResponse(content, content_type=CSV_CONTENT_TYPE)
@@ -521,12 +530,12 @@ class PaymentBatchViewSet(_FinanceOnlyViewSet):
         "the answer is marked `Idempotent-Replayed: true`.",
         request=None,
         extensions={"x-replayable": True},
-        responses={200: BatchDetailSerializer, **_errors(401, 403, 404, 409)},
+        responses={200: BatchDetailSerializer, **error_answers(401, 403, 404, 409)},
     )
     @action(detail=True, methods=["post"])
     def send(self, request: Request, pk: str) -> Response:
         batch = self._batch(pk)
-        _batch, marked = services_payments.payment_batch_mark_sent(actor=_actor(request), batch=batch)
+        _batch, marked = services_payments.payment_batch_mark_sent(actor=actor(request), batch=batch)
         return answer_write(self._present(batch.pk), done_now=marked)
 
     @extend_schema(
@@ -539,11 +548,8 @@ class PaymentBatchViewSet(_FinanceOnlyViewSet):
     @action(detail=True, methods=["post"])
     def discard(self, request: Request, pk: str) -> Response:
         batch = self._batch(pk)
-        serializer = ReasonOptionalSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        services_payments.payment_batch_discard(
-            actor=_actor(request), batch=batch, **serializer.validated_data
-        )
+        data = self.valid_body(ReasonOptionalSerializer)
+        services_payments.payment_batch_discard(actor=actor(request), batch=batch, **data)
         return Response(self._present(batch.pk))
 
     @extend_schema(
@@ -557,10 +563,9 @@ class PaymentBatchViewSet(_FinanceOnlyViewSet):
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
     def reconcile(self, request: Request, pk: str) -> Response:
         batch = self._batch(pk)
-        serializer = ReconcileSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        data = self.valid_body(ReconcileSerializer)
         result = services_payments.payment_batch_reconcile(
-            actor=_actor(request), batch=batch, content=serializer.validated_data["file"]
+            actor=actor(request), batch=batch, content=data["file"]
         )
         return Response(self._result(result))
 
@@ -621,14 +626,14 @@ class ClawbackViewSet(JsonViewSet):
         description="Finance officers, with a reason code and an explanation the worker reads; at most what "
         "was paid and not yet recovered. Writes a clawback ledger entry.",
         request=ClawbackCreateSerializer,
-        responses={201: ClawbackSerializer, **_errors(400, 401, 403, 409)},
+        responses={201: ClawbackSerializer, **error_answers(400, 401, 403, 409)},
     )
     @idempotent
     def create(self, request: Request) -> Response:
-        _require(can_handle_payments(request.user))
+        require(can_handle_payments(request.user))
         serializer = ClawbackCreateSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        clawback = services_payments.clawback_record(actor=_actor(request), **serializer.validated_data)
+        clawback = services_payments.clawback_record(actor=actor(request), **serializer.validated_data)
         return Response(
             ClawbackSerializer(self.get_queryset().get(pk=clawback.pk)).data, status=status.HTTP_201_CREATED
         )
@@ -683,13 +688,15 @@ class OutcomeViewSet(JsonViewSet):
     @extend_schema(
         summary="List outcomes",
         description="Workers: their own. Program managers: those of their programs. Administrators: all.",
-        responses={200: OutcomeSerializer(many=True), **_errors(400, 401, 403, 404)},
+        responses={200: OutcomeSerializer(many=True), **error_answers(400, 401, 403, 404)},
     )
     def list(self, request: Request) -> Response:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         return self.get_paginated_response(OutcomeSerializer(page, many=True).data)
 
-    @extend_schema(summary="Read an outcome", responses={200: OutcomeSerializer, **_errors(401, 403, 404)})
+    @extend_schema(
+        summary="Read an outcome", responses={200: OutcomeSerializer, **error_answers(401, 403, 404)}
+    )
     def retrieve(self, request: Request, pk: str) -> Response:
         return Response(OutcomeSerializer(get_visible_or_404(self.get_queryset(), pk=pk)).data)
 
@@ -698,14 +705,14 @@ class OutcomeViewSet(JsonViewSet):
         description="The worker whose completion was verified, answering a follow-up question (`follow_up`) "
         "or on their own. Stored as self-reported; a correction is a new outcome.",
         request=OutcomeReportSerializer,
-        responses={201: OutcomeSerializer, **_errors(400, 401, 403, 409)},
+        responses={201: OutcomeSerializer, **error_answers(400, 401, 403, 409)},
     )
     @idempotent
     def create(self, request: Request) -> Response:
-        _require(has_role(request.user, Role.WORKER))
+        require(has_role(request.user, Role.WORKER))
         serializer = OutcomeReportSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        outcome = services_outcomes.outcome_report(actor=_actor(request), **serializer.validated_data)
+        outcome = services_outcomes.outcome_report(actor=actor(request), **serializer.validated_data)
         return Response(OutcomeSerializer(self.get_queryset().get(pk=outcome.pk)).data, status=201)
 
     @extend_schema(
@@ -713,15 +720,15 @@ class OutcomeViewSet(JsonViewSet):
         description="A manager of the program, after checking a record (wage records, the employer): a new "
         "outcome with the source `verified`; earlier answers stay as they were.",
         request=OutcomeVerifiedSerializer,
-        responses={201: OutcomeSerializer, **_errors(400, 401, 403, 409)},
+        responses={201: OutcomeSerializer, **error_answers(400, 401, 403, 409)},
     )
     @action(detail=False, methods=["post"])
     @idempotent
     def verified(self, request: Request) -> Response:
-        _require(has_role(request.user, Role.PROGRAM_MANAGER))
+        require(has_role(request.user, Role.PROGRAM_MANAGER))
         serializer = OutcomeVerifiedSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        outcome = services_outcomes.outcome_verify(actor=_actor(request), **serializer.validated_data)
+        outcome = services_outcomes.outcome_verify(actor=actor(request), **serializer.validated_data)
         return Response(OutcomeSerializer(self.get_queryset().get(pk=outcome.pk)).data, status=201)
 
 
@@ -759,7 +766,7 @@ class OutcomeFollowUpViewSet(JsonViewSet):
     @extend_schema(
         summary="List your open outcome questions",
         description="Workers: the unanswered follow-ups (2nd and 4th quarter after completion) now due.",
-        responses={200: FollowUpSerializer(many=True), **_errors(401, 403, 404)},
+        responses={200: FollowUpSerializer(many=True), **error_answers(401, 403, 404)},
     )
     def list(self, request: Request) -> Response:
         page = self.paginate_queryset(self.get_queryset())
@@ -767,7 +774,7 @@ class OutcomeFollowUpViewSet(JsonViewSet):
 
     @extend_schema(
         summary="Read one of your open outcome questions",
-        responses={200: FollowUpSerializer, **_errors(401, 403, 404)},
+        responses={200: FollowUpSerializer, **error_answers(401, 403, 404)},
     )
     def retrieve(self, request: Request, pk: str) -> Response:
         return Response(FollowUpSerializer(get_visible_or_404(self.get_queryset(), pk=pk)).data)

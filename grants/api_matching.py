@@ -8,7 +8,7 @@ input is a 400 with field errors; a state that forbids the action is a 409. Cand
 region and verified credentials only: never demographics, contact details or date of birth.
 """
 
-from typing import Any, cast
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import OuterRef, QuerySet, Subquery
@@ -20,9 +20,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import User
-from accounts.permissions import Decision, get_visible_or_404, has_any_role
+from accounts.permissions import get_visible_or_404, has_any_role
 from accounts.roles import Role
-from core.exceptions import NotAllowed
+from core.api import ID_REGEX, LIST_ERRORS, JsonViewSet, actor, error_answers, require
 from core.idempotency import idempotent
 from employers.models import Hire, JobRole, Representative
 from employers.permissions import hires_visible_to, job_roles_visible_to
@@ -39,9 +39,7 @@ from grants.serializers_matching import (
     MatchQuerySerializer,
 )
 from grants.services_matching import candidate_hire_record, candidate_invite
-from programs.api import LIST_ERRORS, JsonViewSet, _errors
 
-ID_REGEX = r"[0-9]{1,18}"
 HIRE_LIST_ROLES = (Role.EMPLOYER_REPRESENTATIVE, Role.PROGRAM_MANAGER, Role.ADMINISTRATOR)
 
 MatchSerializer = PolymorphicProxySerializer(
@@ -50,15 +48,6 @@ MatchSerializer = PolymorphicProxySerializer(
     resource_type_field_name=None,
     many=True,
 )
-
-
-def _require(decision: Decision) -> None:
-    if not decision:
-        raise NotAllowed(decision.reason)
-
-
-def _actor(request: Request) -> User:
-    return cast(User, request.user)
 
 
 def _own_role(user: Any, pk: int) -> JobRole:
@@ -72,7 +61,7 @@ def _own_role(user: Any, pk: int) -> JobRole:
 def _candidate_role(user: Any, pk: int) -> JobRole:
     """The caller's role whose candidates they may see: 404 for another's, 403 when not allowed yet."""
     role = _own_role(user, pk)
-    _require(can_see_candidates(user, role))
+    require(can_see_candidates(user, role))
     return role
 
 
@@ -98,7 +87,7 @@ class MatchViewSet(JsonViewSet):
         "credentials only. A role of another employer is a 404; an employer not verified or without an "
         "active pledge gets a 403.",
         parameters=[MatchQuerySerializer],
-        responses={200: MatchSerializer, **LIST_ERRORS, **_errors(403)},
+        responses={200: MatchSerializer, **LIST_ERRORS, **error_answers(403)},
     )
     def list(self, request: Request) -> Response:
         if request.query_params.get("job_role", None) == "":
@@ -107,12 +96,12 @@ class MatchViewSet(JsonViewSet):
         query.is_valid(raise_exception=True)
         role_id = query.validated_data.get("job_role")
         if role_id is not None:
-            _require(has_any_role(request.user, (Role.EMPLOYER_REPRESENTATIVE,)))
+            require(has_any_role(request.user, (Role.EMPLOYER_REPRESENTATIVE,)))
             role = _candidate_role(request.user, role_id)
             page = self.paginate_queryset(candidates_for_role(role))
             return self.get_paginated_response(CandidateSerializer(page, many=True).data)
-        _require(has_any_role(request.user, (Role.WORKER,)))
-        worker = _actor(request)
+        require(has_any_role(request.user, (Role.WORKER,)))
+        worker = actor(request)
         rows: Any = roles_for_worker(worker) if has_opted_in(worker) else JobRole.objects.none()
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(MatchedRoleSerializer(page, many=True).data)
@@ -123,18 +112,18 @@ class MatchViewSet(JsonViewSet):
         "one of the role's candidates; the worker gets a notice. Inviting the same person twice, or to a "
         "closed role, is a 409.",
         request=InviteSerializer,
-        responses={201: InvitationSerializer, **_errors(400, 401, 403, 404, 409)},
+        responses={201: InvitationSerializer, **error_answers(400, 401, 403, 404, 409)},
     )
     @action(detail=False, methods=["post"])
     @idempotent
     def invite(self, request: Request) -> Response:
-        _require(has_any_role(request.user, (Role.EMPLOYER_REPRESENTATIVE,)))
+        require(has_any_role(request.user, (Role.EMPLOYER_REPRESENTATIVE,)))
         serializer = InviteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         fields = serializer.validated_data
         role = _candidate_role(request.user, fields["job_role"])
         invitation = candidate_invite(
-            actor=_actor(request), job_role=role, worker=_worker(fields["worker"]), message=fields["message"]
+            actor=actor(request), job_role=role, worker=_worker(fields["worker"]), message=fields["message"]
         )
         return Response(InvitationSerializer(invitation).data, status=status.HTTP_201_CREATED)
 
@@ -160,10 +149,10 @@ class HireViewSet(JsonViewSet):
         summary="List recorded hires",
         description="Representatives: their employers' hires. Program managers and administrators: all. "
         "Anyone else: 403.",
-        responses={200: HireSerializer(many=True), **LIST_ERRORS, **_errors(403)},
+        responses={200: HireSerializer(many=True), **LIST_ERRORS, **error_answers(403)},
     )
     def list(self, request: Request) -> Response:
-        _require(has_any_role(request.user, HIRE_LIST_ROLES))
+        require(has_any_role(request.user, HIRE_LIST_ROLES))
         page = self.paginate_queryset(_hires(request.user))
         return self.get_paginated_response(HireSerializer(page, many=True).data)
 
@@ -173,18 +162,18 @@ class HireViewSet(JsonViewSet):
         "that they hired one of the role's candidates. The answer carries the outcome recorded on the "
         "worker's funded credential (`outcome`, or null). A hire already recorded is a 409.",
         request=HireCreateSerializer,
-        responses={201: HireSerializer, **_errors(400, 401, 403, 404, 409)},
+        responses={201: HireSerializer, **error_answers(400, 401, 403, 404, 409)},
     )
     @idempotent
     def create(self, request: Request) -> Response:
-        _require(has_any_role(request.user, (Role.EMPLOYER_REPRESENTATIVE,)))
+        require(has_any_role(request.user, (Role.EMPLOYER_REPRESENTATIVE,)))
         serializer = HireCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         fields = dict(serializer.validated_data)
         role = _candidate_role(request.user, fields.pop("job_role"))
         # Read before the commit: JsonViewSet runs a write and its answer in one transaction.
         hire, _outcome = candidate_hire_record(
-            actor=_actor(request), job_role=role, worker=_worker(fields.pop("worker")), **fields
+            actor=actor(request), job_role=role, worker=_worker(fields.pop("worker")), **fields
         )
         return Response(
             HireSerializer(_hires(request.user).get(pk=hire.pk)).data, status=status.HTTP_201_CREATED

@@ -24,7 +24,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.permissions import Decision
 from accounts.roles import Role
 from accounts.services import notice_send
 from core.dates import add_months, check_within
@@ -36,7 +35,7 @@ from core.demographics import (
     reporting_group,
     validate_race_ethnicity,
 )
-from core.exceptions import ApplicationError, Conflict, NotAllowed
+from core.exceptions import ApplicationError, Conflict, NotAllowed, require
 from core.money import to_amount
 from core.uploads import validate_upload
 from grants import tasks
@@ -77,11 +76,6 @@ from programs.services import BUDGET_EXHAUSTED, budget_commit, budget_lock
 S = Application.Status
 VISIBLE_TO_APPLICANT = ApplicationEvent.Visibility.APPLICANT
 STAFF_ONLY = ApplicationEvent.Visibility.STAFF
-
-
-def _require(decision: Decision) -> None:
-    if not decision:
-        raise NotAllowed(decision.reason)
 
 
 LOCK_RELATED = ("program", "credential", "funding_round", "applicant", "filed_by")
@@ -278,7 +272,7 @@ def application_create(
     *, actor: User, program: Program, credential: Credential, amount_requested: Any, statement: str = ""
 ) -> Application:
     """Start a draft for the actor (a worker) while a round of the program is open."""
-    _require(can_apply(actor))
+    require(can_apply(actor))
     if program.applicant_type != Program.ApplicantType.WORKER:
         raise ValidationError(_("Employers apply to this program on behalf of their employees."))
     if program.status != Program.Status.OPEN:
@@ -330,7 +324,7 @@ def application_update(*, actor: User, application: Application, **fields: Any) 
     locked = _lock(application)
     if is_applicant_side(actor, locked) and locked.status != S.DRAFT:
         raise Conflict(_("Only a draft can be changed; this application has been submitted."))
-    _require(can_edit_draft(actor, locked))
+    require(can_edit_draft(actor, locked))
     unknown = set(fields) - {"credential", "amount_requested", "statement"}
     if unknown:
         raise ValidationError(
@@ -399,7 +393,7 @@ def application_submit(*, actor: User, application: Application) -> Application:
     locked = _lock(application)
     if is_applicant_side(actor, locked) and locked.status != S.DRAFT:
         raise Conflict(_("Only a draft can be changed; this application has been submitted."))
-    _require(can_edit_draft(actor, locked))
+    require(can_edit_draft(actor, locked))
     if not locked.funding_round.is_open_at(timezone.now()):
         raise ValidationError(
             _("The funding round closed on %(date)s; this draft can no longer be submitted.")
@@ -532,7 +526,7 @@ def store_document(
 def application_assign(*, actor: User, application: Application, reviewer: User) -> ReviewAssignment:
     """A program manager assigns a reviewer; a submitted application moves into review."""
     locked = _lock(application)
-    _require(can_decide(actor, locked))
+    require(can_decide(actor, locked))
     if not reviewer.has_role(Role.REVIEWER):
         raise ValidationError({"reviewer": _("That person is not a reviewer.")})
     if reviewer.pk in (locked.applicant_id, locked.filed_by_id):
@@ -567,7 +561,7 @@ def application_assign(*, actor: User, application: Application, reviewer: User)
 def application_begin_review(*, actor: User, application: Application) -> Application:
     """A program manager takes a submitted application into review without assigning anyone."""
     locked = _lock(application)
-    _require(can_decide(actor, locked))
+    require(can_decide(actor, locked))
     _move(locked, S.IN_REVIEW, actor=actor, action="review_started")
     return locked
 
@@ -615,7 +609,7 @@ def review_submit(
 ) -> Review:
     """A reviewer's screening checklist, scores on the program's weighted criteria and recommendation."""
     locked = _lock(application)
-    _require(can_review(actor, locked))
+    require(can_review(actor, locked))
     if locked.status != S.IN_REVIEW:
         raise Conflict(_("Only an application in review can be reviewed."))
     assignment = locked.assignments.get(reviewer=actor)
@@ -691,7 +685,7 @@ def staff_comment_add(*, actor: User, application: Application, body: str) -> St
 @transaction.atomic
 def application_request_info(*, actor: User, application: Application, question: str) -> InformationRequest:
     locked = _lock(application)
-    _require(can_decide(actor, locked))
+    require(can_decide(actor, locked))
     if not question.strip():
         raise ValidationError({"question": _("Say what information you need.")})
     _move(locked, S.MORE_INFO_REQUESTED, actor=actor, action="more_info_requested", reason=question.strip())
@@ -742,7 +736,7 @@ def application_approve(
     an event, a notice and mail, and the decision letter generated after commit.
     """
     locked = _lock(application)
-    _require(can_decide(actor, locked))
+    require(can_decide(actor, locked))
     if S.APPROVED not in Application.TRANSITIONS[locked.status]:
         raise Conflict(
             _("Only an application in review can be approved (this one is “%(status)s”).")
@@ -820,7 +814,7 @@ def application_reject(
     *, actor: User, application: Application, reason_code: str, explanation: str
 ) -> Application:
     locked = _lock(application)
-    _require(can_decide(actor, locked))
+    require(can_decide(actor, locked))
     if reason_code not in Application.RejectionReason.values:
         raise ValidationError({"reason_code": _("Choose a reason.")})
     if not explanation.strip():
@@ -851,7 +845,7 @@ def approve_top_ranked(*, actor: User, funding_round: FundingRound) -> dict[str,
     application refused for another reason (a cap, a withdrawal meanwhile) is skipped and reported."""
     from grants.selectors import ranked_applications
 
-    _require(can_manage_program(actor, funding_round.program))
+    require(can_manage_program(actor, funding_round.program))
     approved: list[str] = []
     skipped: list[str] = []
     for application in list(ranked_applications(funding_round)):

@@ -18,13 +18,13 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.roles import Role
 from core.dates import add_months, check_within, parse_date, quarter_after, quarter_start
-from core.exceptions import Conflict, NotAllowed
+from core.exceptions import Conflict, NotAllowed, require
 from core.money import to_amount
 from core.openbadges import ExpectedAchievement, Verdict, verify_badge
 from grants.date_windows import award_began_on, training_start_latest
 from grants.models import Application, ApplicationDocument, CompletionClaim, OutcomeFollowUp
 from grants.permissions import can_cancel_award, can_verify_completion, is_applicant_side
-from grants.services import S, _lock, _move, _require, _tell_applicant, store_document
+from grants.services import S, _lock, _move, _tell_applicant, store_document
 from programs.models import BadgeIssuer, Program
 from programs.services import budget_release
 
@@ -336,7 +336,7 @@ def completion_verify(*, actor: User, claim: CompletionClaim, note: str = "") ->
     follow-ups (2nd and 4th quarter after completion), an event, a notice.
     """
     application, locked = _lock_claim(claim)
-    _require(can_verify_completion(actor, application))
+    require(can_verify_completion(actor, application))
     if locked.status != CompletionClaim.Status.SUBMITTED or application.status != S.COMPLETION_CLAIMED:
         raise Conflict(_("This claim has already been decided."))
     if locked.badge:
@@ -395,7 +395,7 @@ def completion_verify(*, actor: User, claim: CompletionClaim, note: str = "") ->
 def completion_reject(*, actor: User, claim: CompletionClaim, reason: str) -> CompletionClaim:
     """Staff do not accept the evidence; the award returns to enrolled so a better claim can be made."""
     application, locked = _lock_claim(claim)
-    _require(can_verify_completion(actor, application))
+    require(can_verify_completion(actor, application))
     if not reason.strip():
         raise ValidationError({"reason": _("Say why; the applicant will read it.")})
     if locked.status != CompletionClaim.Status.SUBMITTED or application.status != S.COMPLETION_CLAIMED:
@@ -447,7 +447,7 @@ def award_cancel(*, actor: User, application: Application, reason: str) -> Appli
     Side effects: status cancelled, a ledger release (key application:<id>:release), an event, a notice.
     """
     locked = _lock(application)
-    _require(can_cancel_award(actor, locked))
+    require(can_cancel_award(actor, locked))
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the award is cancelled.")})
     if S.CANCELLED not in Application.TRANSITIONS[locked.status]:

@@ -23,13 +23,13 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.roles import Role
 from accounts.services import invited_user_activate, invited_user_create, notice_send
-from core.exceptions import Conflict, NotAllowed
+from core.exceptions import Conflict, NotAllowed, require
 from core.mail import send_mail_on_commit
 from core.money import to_amount
 from employers.models import Employer
 from employers.permissions import is_active_representative
 from grants.models import Application, ApplicationEvent
-from grants.services import S, _check_can_fund, _lock, _move, _new_reference, _require
+from grants.services import S, _check_can_fund, _lock, _move, _new_reference
 from programs.models import Credential, Program
 from programs.selectors import open_round
 
@@ -101,7 +101,7 @@ def employer_application_create(
     Side effects: maybe an inactive account for the employee (with an audited worker role), the draft, an
     event, and an invitation to the employee after commit.
     """
-    _require(is_active_representative(actor, employer))
+    require(is_active_representative(actor, employer))
     locked_employer = Employer.objects.select_for_update().get(pk=employer.pk)
     if locked_employer.status != Employer.Status.VERIFIED:
         raise Conflict(_("Only a verified employer can apply; the agency is still checking this employer."))

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.dates import check_within, parse_date
-from core.exceptions import Conflict, NotAllowed
+from core.exceptions import Conflict, NotAllowed, require
 from core.money import to_amount
 from grants.date_windows import award_began_on
 from grants.models import (
@@ -39,7 +39,7 @@ from grants.models import (
     PaymentEvent,
 )
 from grants.permissions import can_handle_payments
-from grants.services import S, _lock, _move, _require, _tell_applicant
+from grants.services import S, _lock, _move, _tell_applicant
 from programs.models import Program
 from programs.services import budget_claw_back, budget_disburse, budget_release
 
@@ -135,7 +135,7 @@ def payment_approve(*, actor: User, application: Application) -> tuple[Payment, 
     The amount is the award, or the invoice when that is smaller. Side effects: a Payment (key
     application:<id>:payment), status payment_scheduled, events.
     """
-    _require(can_handle_payments(actor))
+    require(can_handle_payments(actor))
     locked = _lock(application)
     existing = Payment.objects.filter(idempotency_key=f"application:{locked.pk}:payment").first()
     if existing is not None:
@@ -186,7 +186,7 @@ def payment_approve(*, actor: User, application: Application) -> tuple[Payment, 
 def payment_retry(*, actor: User, payment: Payment, reason: str = "") -> tuple[Payment, bool]:
     """Put a failed payment back with the approved ones, for a new batch. A payment already retried (or
     never failed) is returned unchanged. Answers (payment, retried): whether this call retried it."""
-    _require(can_handle_payments(actor))
+    require(can_handle_payments(actor))
     _lock(payment.application)
     locked = Payment.objects.select_for_update().get(pk=payment.pk)
     if locked.status != P.FAILED:
@@ -244,7 +244,7 @@ def payment_batch_create(
 ) -> BatchResult:
     """Put approved payments (those given, or every approved one in the currency) into a new draft batch.
     Payments that are no longer approved, or in another currency, are reported and left out."""
-    _require(can_handle_payments(actor))
+    require(can_handle_payments(actor))
     if currency not in Program.objects.values_list("currency", flat=True).distinct():
         raise ValidationError({"currency": _("No program pays in this currency.")})
     chosen: QuerySet[Payment] = Payment.objects.filter(status=P.APPROVED, currency=currency)
@@ -326,7 +326,7 @@ def payment_batch_export(*, actor: User, batch: PaymentBatch) -> tuple[str, bool
     exported (closed to changes, with the time, the file itself and its SHA-256 recorded). Exporting a
     batch already exported gives the same file, byte for byte, and changes nothing, so a caller can
     retry. Callers reach this by POST only; a GET reads `payment_batch_file`."""
-    _require(can_handle_payments(actor))
+    require(can_handle_payments(actor))
     locked = _lock_batch(batch)
     if locked.status == B.DISCARDED:
         raise Conflict(_("This batch was discarded."))
@@ -345,7 +345,7 @@ def payment_batch_file(*, actor: User, batch: PaymentBatch) -> str:
     matches its recorded SHA-256 after payments have moved (a failed one retried into a new batch). Reads
     only: a draft batch is a Conflict (exporting it, which closes it, is `payment_batch_export`), and so is
     a discarded one."""
-    _require(can_handle_payments(actor))
+    require(can_handle_payments(actor))
     current = PaymentBatch.objects.get(pk=batch.pk)
     if current.status == B.DISCARDED:
         raise Conflict(_("This batch was discarded."))
@@ -366,7 +366,7 @@ def _exported_file(batch: PaymentBatch) -> str:
 def payment_batch_mark_sent(*, actor: User, batch: PaymentBatch) -> tuple[PaymentBatch, bool]:
     """Record that the exported file went to the finance system. Marking it again changes nothing.
     Answers (batch, marked): whether this call marked it sent."""
-    _require(can_handle_payments(actor))
+    require(can_handle_payments(actor))
     locked = _lock_batch(batch)
     if locked.status in (B.SENT, B.RECONCILED):
         return locked, False
@@ -383,7 +383,7 @@ def payment_batch_mark_sent(*, actor: User, batch: PaymentBatch) -> tuple[Paymen
 def payment_batch_discard(*, actor: User, batch: PaymentBatch, reason: str = "") -> PaymentBatch:
     """Undo a draft batch: its payments wait for another. A started (exported) batch cannot be discarded;
     nothing is deleted either way."""
-    _require(can_handle_payments(actor))
+    require(can_handle_payments(actor))
     locked = _lock_batch(batch)
     if locked.is_started:
         raise Conflict(_("This batch has been exported, so it cannot be discarded."))
@@ -413,7 +413,7 @@ def payment_record_paid(*, actor: User, payment: Payment, paid_on: date) -> tupl
     Side effects: a ledger disbursement (key payment:<id>:disburse) and, if less than the award was paid,
     a release of the rest (key application:<id>:release-rest); status paid; events; a notice.
     """
-    _require(can_handle_payments(actor))
+    require(can_handle_payments(actor))
     application = _lock(payment.application)
     locked = Payment.objects.select_for_update().get(pk=payment.pk)
     if locked.status == P.PAID:
@@ -481,7 +481,7 @@ def payment_record_paid(*, actor: User, payment: Payment, paid_on: date) -> tupl
 def payment_record_failed(*, actor: User, payment: Payment, reason: str) -> tuple[Payment, bool]:
     """Record that the finance system could not pay (a closed account, say). Recording it again changes
     nothing. The payment can then be retried. Answers (payment, recorded), as `payment_record_paid`."""
-    _require(can_handle_payments(actor))
+    require(can_handle_payments(actor))
     _lock(payment.application)
     locked = Payment.objects.select_for_update().get(pk=payment.pk)
     if locked.status == P.FAILED:
@@ -541,7 +541,7 @@ def payment_batch_reconcile(*, actor: User, batch: PaymentBatch, content: bytes)
     recorded paid (with paid_on) or failed (with reason), each in its own transaction so one bad row does
     not undo the rest. Rows for payments already recorded the same way are reported and change nothing.
     When every payment of the batch is paid or failed, the batch is reconciled."""
-    _require(can_handle_payments(actor))
+    require(can_handle_payments(actor))
     rows = _parse_reconciliation(content)
     batch = PaymentBatch.objects.get(pk=batch.pk)
     if batch.status not in (B.SENT, B.RECONCILED):
@@ -608,7 +608,7 @@ def clawback_record(
     Side effects: a Clawback, a ledger clawback entry (key clawback:<id>), status clawed_back (first time),
     an event the applicant sees, a notice.
     """
-    _require(can_handle_payments(actor))
+    require(can_handle_payments(actor))
     locked = _lock(application)
     if locked.status not in (S.PAID, S.CLAWED_BACK):
         raise Conflict(_("Only a paid award can be clawed back."))

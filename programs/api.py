@@ -9,23 +9,25 @@ from typing import Any, cast
 
 from django.db.models import Model, QuerySet
 from django.http import Http404
-from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import serializers as drf_serializers
-from rest_framework import status, viewsets
+from rest_framework import status
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError as DrfValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.models import User
-from accounts.permissions import Decision, get_visible_or_404
-from core.api import AnswerInsideTheWrite
-from core.exceptions import NotAllowed
-from core.filters import StrictFilterBackend
+from accounts.permissions import get_visible_or_404
+from core.api import (
+    LIST_ERRORS,
+    READ_ERRORS,
+    JsonViewSet,
+    actor,
+    boolean_parameter,
+    error_answers,
+    require,
+)
 from core.idempotency import idempotent
-from core.parsers import JSONParser
 from programs import services
 from programs.api_selectors import (
     CredentialRequestFilter,
@@ -113,76 +115,6 @@ from programs.serializers import (
 PROGRAM_CODE_REGEX = r"[A-Z0-9][A-Z0-9-]{0,30}"
 
 
-# ---------------------------------------------------------------- shared
-
-
-class ErrorDetailSerializer(drf_serializers.Serializer):
-    detail = drf_serializers.CharField(read_only=True)
-
-
-def _errors(*codes: int) -> dict[int, OpenApiResponse]:
-    described = {
-        400: OpenApiResponse(
-            OpenApiTypes.OBJECT,
-            description="Bad input: a list of messages per field name (or `non_field_errors`).",
-        ),
-        401: OpenApiResponse(ErrorDetailSerializer, description="Not signed in."),
-        403: OpenApiResponse(ErrorDetailSerializer, description="Signed in, but not allowed to do this."),
-        404: OpenApiResponse(
-            ErrorDetailSerializer, description="No such record, or not one the caller may see."
-        ),
-        409: OpenApiResponse(
-            ErrorDetailSerializer,
-            description="The record's state does not allow this (e.g. an archived program).",
-        ),
-    }
-    return {code: described[code] for code in codes}
-
-
-LIST_ERRORS = _errors(400, 401, 404)  # 400 for a bad filter value, 404 for a page past the end
-READ_ERRORS = _errors(401, 404)
-
-
-def _require(decision: Decision) -> None:
-    if not decision:
-        raise NotAllowed(decision.reason)
-
-
-def _may(predicate: Any) -> Any:
-    """A check made of a permission predicate `(user, obj) -> Decision`: a refusal is a 403 with its
-    reason."""
-
-    def check(user: Any, obj: Any) -> None:
-        _require(predicate(user, obj))
-
-    return check
-
-
-def _actor(request: Request) -> User:
-    return cast(User, request.user)
-
-
-def _parse_boolean(request: Request, name: str) -> bool:
-    raw = request.query_params.get(name)
-    if raw is None:
-        return False
-    value = raw.strip().lower()
-    if value in ("true", "1"):
-        return True
-    if value in ("false", "0"):
-        return False
-    raise DrfValidationError({name: [_("Use true or false.")]})
-
-
-class JsonViewSet(AnswerInsideTheWrite, viewsets.GenericViewSet):
-    """Request bodies are JSON only: form encoding cannot tell a list, a number or null from text, so
-    the schema could not promise what a field's type means. Writes are answered inside their own
-    transaction (core.api.AnswerInsideTheWrite)."""
-
-    parser_classes = [JSONParser]
-    filter_backends = [StrictFilterBackend]
-
-
 # ---------------------------------------------------------------- programs
 
 
@@ -226,16 +158,15 @@ class ProgramViewSet(JsonViewSet):
         description="Program managers only. The creator becomes one of its managers; a budget above "
         "zero is recorded on the ledger as the opening adjustment.",
         request=ProgramCreateSerializer,
-        responses={201: ProgramSerializer, **_errors(400, 401, 403)},
+        responses={201: ProgramSerializer, **error_answers(400, 401, 403)},
     )
     @idempotent
     def create(self, request: Request) -> Response:
-        _require(can_create_program(request.user))
-        serializer = ProgramCreateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        fields = dict(serializer.validated_data)
+        require(can_create_program(request.user))
+        data = self.valid_body(ProgramCreateSerializer)
+        fields = dict(data)
         program = services.program_create(
-            actor=_actor(request),
+            actor=actor(request),
             code=fields.pop("code"),
             currency=fields.pop("currency"),
             total_budget=fields.pop("total_budget"),
@@ -248,14 +179,13 @@ class ProgramViewSet(JsonViewSet):
         description="The program's managers only. Status, code, currency and budget have their own "
         "endpoints or cannot change.",
         request=ProgramSettingsSerializer,
-        responses={200: ProgramSerializer, **_errors(400, 401, 403, 404, 409)},
+        responses={200: ProgramSerializer, **error_answers(400, 401, 403, 404, 409)},
     )
     def partial_update(self, request: Request, code: str) -> Response:
         program = self._visible()
-        _require(can_manage_program(request.user, program))
-        serializer = ProgramSettingsSerializer(data=request.data, partial=True)
-        serializer.is_valid(raise_exception=True)
-        services.program_update(actor=_actor(request), program=program, **serializer.validated_data)
+        require(can_manage_program(request.user, program))
+        data = self.valid_body(ProgramSettingsSerializer, partial=True)
+        services.program_update(actor=actor(request), program=program, **data)
         return Response(self._present(program.code))
 
     @extend_schema(
@@ -263,26 +193,25 @@ class ProgramViewSet(JsonViewSet):
         description="draft → open or archived; open → closed; closed → open or archived. Opening needs "
         "a funding round and a budget above zero.",
         request=ProgramTransitionSerializer,
-        responses={200: ProgramSerializer, **_errors(400, 401, 403, 404, 409)},
+        responses={200: ProgramSerializer, **error_answers(400, 401, 403, 404, 409)},
     )
     @action(detail=True, methods=["post"])
     def transition(self, request: Request, code: str) -> Response:
         program = self._visible()
-        _require(can_manage_program(request.user, program))
-        serializer = ProgramTransitionSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        services.program_transition(actor=_actor(request), program=program, **serializer.validated_data)
+        require(can_manage_program(request.user, program))
+        data = self.valid_body(ProgramTransitionSerializer)
+        services.program_transition(actor=actor(request), program=program, **data)
         return Response(self._present(program.code))
 
     @extend_schema(
         summary="The program's budget: totals and the 20 most recent ledger entries",
         description="Program managers, finance officers, officials and administrators.",
-        responses={200: BudgetSerializer, **_errors(401, 403, 404)},
+        responses={200: BudgetSerializer, **error_answers(401, 403, 404)},
     )
     @action(detail=True, methods=["get"])
     def budget(self, request: Request, code: str) -> Response:
         program = self._visible()
-        _require(can_read_budget(request.user))
+        require(can_read_budget(request.user))
         try:
             budget = program_budget(program)
         except ProgramBudget.DoesNotExist as error:
@@ -304,7 +233,7 @@ class ProgramViewSet(JsonViewSet):
         "also the most the program could pay for it and the cap that binds. Amounts already awarded "
         "are not known here (no applications yet), so every cap counts as unused.",
         request=EligibilityCheckSerializer,
-        responses={200: EligibilityCheckResultSerializer, **_errors(400, 401, 404)},
+        responses={200: EligibilityCheckResultSerializer, **error_answers(400, 401, 404)},
     )
     @action(detail=True, methods=["post"], url_path="eligibility-check")
     def eligibility_check(self, request: Request, code: str) -> Response:
@@ -331,7 +260,7 @@ class ProgramChildViewSet(JsonViewSet):
     def managed_program(self) -> Program:
         """The program, once the caller is shown to manage it (404 before 403)."""
         program = self.get_program()
-        _require(can_manage_program(self.request.user, program))
+        require(can_manage_program(self.request.user, program))
         return program
 
     def child(self, queryset: QuerySet[Any], **lookup: Any) -> Model:
@@ -368,7 +297,7 @@ class ProgramRoundViewSet(ProgramChildViewSet):
         summary="Add a funding round",
         description="Rounds of a program may not overlap; a round closes after it opens.",
         request=FundingRoundWriteSerializer,
-        responses={201: FundingRoundSerializer, **_errors(400, 401, 403, 404, 409)},
+        responses={201: FundingRoundSerializer, **error_answers(400, 401, 403, 404, 409)},
     )
     @idempotent
     def create(self, request: Request, program_code: str) -> Response:
@@ -376,14 +305,14 @@ class ProgramRoundViewSet(ProgramChildViewSet):
         serializer = FundingRoundWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         funding_round = services.round_save(
-            actor=_actor(request), program=program, **serializer.validated_data
+            actor=actor(request), program=program, **serializer.validated_data
         )
         return Response(FundingRoundSerializer(funding_round).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="Change a funding round",
         request=FundingRoundWriteSerializer,
-        responses={200: FundingRoundSerializer, **_errors(400, 401, 403, 404, 409)},
+        responses={200: FundingRoundSerializer, **error_answers(400, 401, 403, 404, 409)},
     )
     def partial_update(self, request: Request, program_code: str, pk: str) -> Response:
         funding_round = cast(FundingRound, self.child(program_rounds(self.get_program()), pk=pk))
@@ -392,7 +321,7 @@ class ProgramRoundViewSet(ProgramChildViewSet):
         serializer.is_valid(raise_exception=True)
         changes = serializer.validated_data
         saved = services.round_save(
-            actor=_actor(request),
+            actor=actor(request),
             program=program,
             funding_round=funding_round,
             name=changes.get("name", funding_round.name),
@@ -418,21 +347,21 @@ class ProgramCapViewSet(ProgramChildViewSet):
     @extend_schema(
         summary="Add a cap rule",
         request=CapRuleCreateSerializer,
-        responses={201: CapRuleSerializer, **_errors(400, 401, 403, 404, 409)},
+        responses={201: CapRuleSerializer, **error_answers(400, 401, 403, 404, 409)},
     )
     @idempotent
     def create(self, request: Request, program_code: str) -> Response:
         program = self.managed_program()
         serializer = CapRuleCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        rule = services.cap_rule_add(actor=_actor(request), program=program, **serializer.validated_data)
+        rule = services.cap_rule_add(actor=actor(request), program=program, **serializer.validated_data)
         return Response(CapRuleSerializer(rule).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(summary="Remove a cap rule", responses={204: None, **_errors(401, 403, 404, 409)})
+    @extend_schema(summary="Remove a cap rule", responses={204: None, **error_answers(401, 403, 404, 409)})
     def destroy(self, request: Request, program_code: str, pk: str) -> Response:
         rule = cast(CapRule, self.child(program_cap_rules(self.get_program()), pk=pk))
         self.managed_program()
-        services.cap_rule_remove(actor=_actor(request), rule=rule)
+        services.cap_rule_remove(actor=actor(request), rule=rule)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -466,7 +395,7 @@ class ProgramEligibilityRuleViewSet(ProgramChildViewSet):
         description="Each kind takes its own parameters (see the examples); unknown or missing "
         "parameters are refused with a message.",
         request=EligibilityRuleCreateSerializer,
-        responses={201: EligibilityRuleSerializer, **_errors(400, 401, 403, 404, 409)},
+        responses={201: EligibilityRuleSerializer, **error_answers(400, 401, 403, 404, 409)},
         examples=RULE_EXAMPLES,
     )
     @idempotent
@@ -475,18 +404,20 @@ class ProgramEligibilityRuleViewSet(ProgramChildViewSet):
         serializer = EligibilityRuleCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         rule = services.eligibility_rule_add(
-            actor=_actor(request), program=program, **serializer.validated_data
+            actor=actor(request), program=program, **serializer.validated_data
         )
         return Response(
             EligibilityRuleSerializer(rule, context=self.get_serializer_context()).data,
             status=status.HTTP_201_CREATED,
         )
 
-    @extend_schema(summary="Remove an eligibility rule", responses={204: None, **_errors(401, 403, 404, 409)})
+    @extend_schema(
+        summary="Remove an eligibility rule", responses={204: None, **error_answers(401, 403, 404, 409)}
+    )
     def destroy(self, request: Request, program_code: str, pk: str) -> Response:
         rule = cast(EligibilityRule, self.child(program_eligibility_rules(self.get_program()), pk=pk))
         self.managed_program()
-        services.eligibility_rule_remove(actor=_actor(request), rule=rule)
+        services.eligibility_rule_remove(actor=actor(request), rule=rule)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -506,7 +437,7 @@ class ProgramCriterionViewSet(ProgramChildViewSet):
     @extend_schema(
         summary="Add a scoring criterion",
         request=ScoringCriterionCreateSerializer,
-        responses={201: ScoringCriterionSerializer, **_errors(400, 401, 403, 404, 409)},
+        responses={201: ScoringCriterionSerializer, **error_answers(400, 401, 403, 404, 409)},
     )
     @idempotent
     def create(self, request: Request, program_code: str) -> Response:
@@ -514,15 +445,17 @@ class ProgramCriterionViewSet(ProgramChildViewSet):
         serializer = ScoringCriterionCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         criterion = services.scoring_criterion_add(
-            actor=_actor(request), program=program, **serializer.validated_data
+            actor=actor(request), program=program, **serializer.validated_data
         )
         return Response(ScoringCriterionSerializer(criterion).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(summary="Remove a scoring criterion", responses={204: None, **_errors(401, 403, 404, 409)})
+    @extend_schema(
+        summary="Remove a scoring criterion", responses={204: None, **error_answers(401, 403, 404, 409)}
+    )
     def destroy(self, request: Request, program_code: str, pk: str) -> Response:
         criterion = cast(ScoringCriterion, self.child(program_scoring_criteria(self.get_program()), pk=pk))
         self.managed_program()
-        services.scoring_criterion_remove(actor=_actor(request), criterion=criterion)
+        services.scoring_criterion_remove(actor=actor(request), criterion=criterion)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -548,7 +481,7 @@ class ProgramCredentialViewSet(ProgramChildViewSet):
         responses={
             201: ProgramCredentialSerializer,
             200: ProgramCredentialSerializer,
-            **_errors(400, 401, 403, 404, 409),
+            **error_answers(400, 401, 403, 404, 409),
         },
     )
     @idempotent
@@ -559,7 +492,7 @@ class ProgramCredentialViewSet(ProgramChildViewSet):
         credential = serializer.validated_data["credential"]
         already_listed, _maximum = program_credential_maximum(program, credential)
         services.program_credential_set(
-            actor=_actor(request),
+            actor=actor(request),
             program=program,
             credential=credential,
             maximum_amount=serializer.validated_data.get("maximum_amount"),
@@ -570,14 +503,16 @@ class ProgramCredentialViewSet(ProgramChildViewSet):
             status=status.HTTP_200_OK if already_listed else status.HTTP_201_CREATED,
         )
 
-    @extend_schema(summary="Stop funding a credential", responses={204: None, **_errors(401, 403, 404, 409)})
+    @extend_schema(
+        summary="Stop funding a credential", responses={204: None, **error_answers(401, 403, 404, 409)}
+    )
     def destroy(self, request: Request, program_code: str, credential_id: str) -> Response:
         link = cast(
             ProgramCredential,
             self.child(program_funded_credentials(self.get_program()), credential_id=credential_id),
         )
         program = self.managed_program()
-        services.program_credential_remove(actor=_actor(request), program=program, credential=link.credential)
+        services.program_credential_remove(actor=actor(request), program=program, credential=link.credential)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -592,7 +527,7 @@ class CredentialViewSet(JsonViewSet):
     queryset = Credential.objects.none()
 
     def get_queryset(self) -> QuerySet[Credential]:
-        include_unlisted = _parse_boolean(self.request, "include_unlisted") and bool(
+        include_unlisted = boolean_parameter(self.request, "include_unlisted") and bool(
             can_manage_catalog(self.request.user)
         )
         return catalog_credentials(listed_only=not include_unlisted)
@@ -631,28 +566,26 @@ class CredentialViewSet(JsonViewSet):
         summary="Add a credential to the catalog",
         description="Program managers only.",
         request=CredentialWriteSerializer,
-        responses={201: CredentialDetailSerializer, **_errors(400, 401, 403)},
+        responses={201: CredentialDetailSerializer, **error_answers(400, 401, 403)},
     )
     @idempotent
     def create(self, request: Request) -> Response:
-        _require(can_manage_catalog(request.user))
-        serializer = CredentialWriteSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        credential = services.credential_save(actor=_actor(request), **serializer.validated_data)
+        require(can_manage_catalog(request.user))
+        data = self.valid_body(CredentialWriteSerializer)
+        credential = services.credential_save(actor=actor(request), **data)
         return Response(self._present(credential.pk), status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="Change a catalog credential",
         description="Program managers only. Occupation codes and skills, when given, replace the old ones.",
         request=CredentialWriteSerializer,
-        responses={200: CredentialDetailSerializer, **_errors(400, 401, 403, 404)},
+        responses={200: CredentialDetailSerializer, **error_answers(400, 401, 403, 404)},
     )
     def partial_update(self, request: Request, pk: str) -> Response:
         credential = self._visible(pk)
-        _require(can_manage_catalog(request.user))
-        serializer = CredentialWriteSerializer(data=request.data, partial=True)
-        serializer.is_valid(raise_exception=True)
-        services.credential_save(actor=_actor(request), credential=credential, **serializer.validated_data)
+        require(can_manage_catalog(request.user))
+        data = self.valid_body(CredentialWriteSerializer, partial=True)
+        services.credential_save(actor=actor(request), credential=credential, **data)
         return Response(self._present(credential.pk))
 
 
@@ -681,28 +614,28 @@ class ProviderViewSet(JsonViewSet):
         summary="Add a training provider",
         description="Program managers only.",
         request=ProviderWriteSerializer,
-        responses={201: ProviderSerializer, **_errors(400, 401, 403)},
+        responses={201: ProviderSerializer, **error_answers(400, 401, 403)},
     )
     @idempotent
     def create(self, request: Request) -> Response:
-        _require(can_manage_catalog(request.user))
+        require(can_manage_catalog(request.user))
         serializer = ProviderWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        provider = services.provider_save(actor=_actor(request), **serializer.validated_data)
+        provider = services.provider_save(actor=actor(request), **serializer.validated_data)
         return Response(ProviderSerializer(provider).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="Change a training provider",
         description="Program managers only.",
         request=ProviderWriteSerializer,
-        responses={200: ProviderSerializer, **_errors(400, 401, 403, 404)},
+        responses={200: ProviderSerializer, **error_answers(400, 401, 403, 404)},
     )
     def partial_update(self, request: Request, pk: str) -> Response:
         provider = cast(TrainingProvider, get_visible_or_404(self.get_queryset(), pk=pk))
-        _require(can_manage_catalog(request.user))
+        require(can_manage_catalog(request.user))
         serializer = ProviderWriteSerializer(provider, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        saved = services.provider_save(actor=_actor(request), provider=provider, **serializer.validated_data)
+        saved = services.provider_save(actor=actor(request), provider=provider, **serializer.validated_data)
         return Response(ProviderSerializer(saved).data)
 
 
@@ -729,14 +662,14 @@ class SkillViewSet(JsonViewSet):
         summary="Add a skill",
         description="Program managers only. A skill is unique per taxonomy, version and code.",
         request=SkillWriteSerializer,
-        responses={201: SkillSerializer, **_errors(400, 401, 403)},
+        responses={201: SkillSerializer, **error_answers(400, 401, 403)},
     )
     @idempotent
     def create(self, request: Request) -> Response:
-        _require(can_manage_catalog(request.user))
+        require(can_manage_catalog(request.user))
         serializer = SkillWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        skill = services.skill_save(actor=_actor(request), **serializer.validated_data)
+        skill = services.skill_save(actor=actor(request), **serializer.validated_data)
         return Response(SkillSerializer(skill).data, status=status.HTTP_201_CREATED)
 
 
@@ -775,14 +708,14 @@ class CredentialRequestViewSet(JsonViewSet):
         summary="Request a credential that is not listed",
         description="Workers and employer representatives. A syllabus file can be added on the web page.",
         request=CredentialRequestCreateSerializer,
-        responses={201: CredentialRequestSerializer, **_errors(400, 401, 403)},
+        responses={201: CredentialRequestSerializer, **error_answers(400, 401, 403)},
     )
     @idempotent
     def create(self, request: Request) -> Response:
-        _require(can_request_credential(request.user))
+        require(can_request_credential(request.user))
         serializer = CredentialRequestCreateSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        made = services.credential_request_submit(actor=_actor(request), **serializer.validated_data)
+        made = services.credential_request_submit(actor=actor(request), **serializer.validated_data)
         return Response(self._present(made.pk), status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -790,32 +723,26 @@ class CredentialRequestViewSet(JsonViewSet):
         description="Program managers only: point the request at the catalog credential made or found "
         "for it.",
         request=CredentialRequestApproveSerializer,
-        responses={200: CredentialRequestSerializer, **_errors(400, 401, 403, 404, 409)},
+        responses={200: CredentialRequestSerializer, **error_answers(400, 401, 403, 404, 409)},
     )
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk: str) -> Response:
         credential_request = self._visible(pk)
-        _require(can_manage_catalog(request.user))
-        serializer = CredentialRequestApproveSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        services.credential_request_approve(
-            actor=_actor(request), request=credential_request, **serializer.validated_data
-        )
+        require(can_manage_catalog(request.user))
+        data = self.valid_body(CredentialRequestApproveSerializer)
+        services.credential_request_approve(actor=actor(request), request=credential_request, **data)
         return Response(self._present(credential_request.pk))
 
     @extend_schema(
         summary="Decline a request",
         description="Program managers only; the requester reads the reason.",
         request=CredentialRequestDeclineSerializer,
-        responses={200: CredentialRequestSerializer, **_errors(400, 401, 403, 404, 409)},
+        responses={200: CredentialRequestSerializer, **error_answers(400, 401, 403, 404, 409)},
     )
     @action(detail=True, methods=["post"])
     def decline(self, request: Request, pk: str) -> Response:
         credential_request = self._visible(pk)
-        _require(can_manage_catalog(request.user))
-        serializer = CredentialRequestDeclineSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        services.credential_request_decline(
-            actor=_actor(request), request=credential_request, **serializer.validated_data
-        )
+        require(can_manage_catalog(request.user))
+        data = self.valid_body(CredentialRequestDeclineSerializer)
+        services.credential_request_decline(actor=actor(request), request=credential_request, **data)
         return Response(self._present(credential_request.pk))

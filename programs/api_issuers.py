@@ -15,14 +15,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.permissions import get_visible_or_404, is_signed_in
+from core.api import ID_REGEX, JsonViewSet, actor, error_answers, require
 from core.idempotency import idempotent
 from core.serializers import ModelSerializer, Serializer, Text
 from programs import services
-from programs.api import JsonViewSet, _actor, _errors, _require
 from programs.models import BadgeIssuer, TrainingProvider
 from programs.permissions import can_manage_catalog
-
-ID_REGEX = r"[0-9]{1,18}"
 
 
 class _Person(Serializer):
@@ -90,7 +88,7 @@ class BadgeIssuerViewSet(JsonViewSet):
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
         if is_signed_in(request.user):
-            _require(can_manage_catalog(request.user))
+            require(can_manage_catalog(request.user))
 
     def _provider(self) -> TrainingProvider:
         return get_visible_or_404(TrainingProvider.objects.all(), pk=self.kwargs["provider_id"])
@@ -105,7 +103,7 @@ class BadgeIssuerViewSet(JsonViewSet):
     @extend_schema(
         summary="List a provider's badge issuers",
         description="Program managers. Revoked registrations stay, with when and by whom.",
-        responses={200: BadgeIssuerSerializer(many=True), **_errors(401, 403, 404)},
+        responses={200: BadgeIssuerSerializer(many=True), **error_answers(401, 403, 404)},
     )
     def list(self, request: Request, provider_id: str) -> Response:
         self._provider()
@@ -114,7 +112,7 @@ class BadgeIssuerViewSet(JsonViewSet):
 
     @extend_schema(
         summary="Read a badge issuer registration",
-        responses={200: BadgeIssuerSerializer, **_errors(401, 403, 404)},
+        responses={200: BadgeIssuerSerializer, **error_answers(401, 403, 404)},
     )
     def retrieve(self, request: Request, provider_id: str, pk: str) -> Response:
         return Response(BadgeIssuerSerializer(get_visible_or_404(self.get_queryset(), pk=pk)).data)
@@ -124,7 +122,7 @@ class BadgeIssuerViewSet(JsonViewSet):
         description="Program managers. An issuer id starting with did: or https://, and its public keys "
         "(did:key and did:jwk carry their own). An issuer already registered and not revoked is refused.",
         request=BadgeIssuerRegisterSerializer,
-        responses={201: BadgeIssuerSerializer, **_errors(400, 401, 403, 404)},
+        responses={201: BadgeIssuerSerializer, **error_answers(400, 401, 403, 404)},
     )
     @idempotent
     def create(self, request: Request, provider_id: str) -> Response:
@@ -132,7 +130,7 @@ class BadgeIssuerViewSet(JsonViewSet):
         serializer = BadgeIssuerRegisterSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         issuer = services.badge_issuer_register(
-            actor=_actor(request), provider=provider, **serializer.validated_data
+            actor=actor(request), provider=provider, **serializer.validated_data
         )
         return Response(
             BadgeIssuerSerializer(self.get_queryset().get(pk=issuer.pk)).data, status=status.HTTP_201_CREATED
@@ -143,10 +141,10 @@ class BadgeIssuerViewSet(JsonViewSet):
         description="Program managers. Badges from it no longer verify; the registration stays. Revoking "
         "again changes nothing.",
         request=None,
-        responses={200: BadgeIssuerSerializer, **_errors(401, 403, 404)},
+        responses={200: BadgeIssuerSerializer, **error_answers(401, 403, 404)},
     )
     @action(detail=True, methods=["post"])
     def revoke(self, request: Request, provider_id: str, pk: str) -> Response:
         issuer = get_visible_or_404(self.get_queryset(), pk=pk)
-        services.badge_issuer_revoke(actor=_actor(request), issuer=issuer)
+        services.badge_issuer_revoke(actor=actor(request), issuer=issuer)
         return Response(BadgeIssuerSerializer(self.get_queryset().get(pk=issuer.pk)).data)

@@ -19,9 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.permissions import Decision
 from core.dates import add_months, check_within
-from core.exceptions import Conflict, NotAllowed
+from core.exceptions import Conflict, require
 from core.money import to_amount
 from programs.models import (
     BadgeIssuer,
@@ -61,11 +60,6 @@ ROUND_YEARS_AHEAD = 10
 # As this window only widens with time, a provider's stored dates always stay inside it.
 PROVIDER_LISTING_EARLIEST = date(2000, 1, 1)
 PROVIDER_LISTING_YEARS_AHEAD = 20
-
-
-def _require(decision: Decision) -> None:
-    if not decision:
-        raise NotAllowed(decision.reason)
 
 
 def _full_clean(instance: models.Model, exclude: Iterable[str] = ()) -> None:
@@ -143,7 +137,7 @@ def program_create(*, actor: User, code: str, currency: str, total_budget: Any, 
     Side effects: Program, ProgramBudget, a ledger adjustment entry, a ProgramEvent; the creator
     becomes one of the program's managers.
     """
-    _require(can_create_program(actor))
+    require(can_create_program(actor))
     unknown = set(fields) - set(PROGRAM_FIELDS)
     if unknown:
         raise ValidationError(
@@ -186,7 +180,7 @@ def program_create(*, actor: User, code: str, currency: str, total_budget: Any, 
 def program_update(*, actor: User, program: Program, **fields: Any) -> Program:
     """Change a program's settings; status, code, currency and budget have their own services."""
     locked = Program.objects.select_for_update().get(pk=program.pk)
-    _require(can_manage_program(actor, locked))
+    require(can_manage_program(actor, locked))
     unknown = set(fields) - set(PROGRAM_FIELDS)
     if unknown:
         raise ValidationError(
@@ -224,7 +218,7 @@ def program_transition(*, actor: User, program: Program, to_status: str, reason:
     Side effects: the status change and a ProgramEvent.
     """
     locked = Program.objects.select_for_update().get(pk=program.pk)
-    _require(can_manage_program(actor, locked))
+    require(can_manage_program(actor, locked))
     if to_status not in Program.Status.values:
         raise ValidationError(
             {"to_status": _("“%(status)s” is not a program status.") % {"status": to_status}}
@@ -255,7 +249,7 @@ def program_transition(*, actor: User, program: Program, to_status: str, reason:
 
 def _lock_configurable(actor: User, program: Program) -> Program:
     locked = Program.objects.select_for_update().get(pk=program.pk)
-    _require(can_manage_program(actor, locked))
+    require(can_manage_program(actor, locked))
     if locked.status == Program.Status.ARCHIVED:
         raise Conflict(_("An archived program cannot be changed."))
     return locked
@@ -462,7 +456,7 @@ def program_credential_remove(*, actor: User, program: Program, credential: Cred
 def provider_save(
     *, actor: User, provider: TrainingProvider | None = None, **fields: Any
 ) -> TrainingProvider:
-    _require(can_manage_catalog(actor))
+    require(can_manage_catalog(actor))
     instance = provider or TrainingProvider()
     for name, value in fields.items():
         setattr(instance, name, value)
@@ -487,7 +481,7 @@ def provider_save(
 
 @transaction.atomic
 def skill_save(*, actor: User, skill: Skill | None = None, **fields: Any) -> Skill:
-    _require(can_manage_catalog(actor))
+    require(can_manage_catalog(actor))
     instance = skill or Skill()
     for name, value in fields.items():
         setattr(instance, name, value)
@@ -535,7 +529,7 @@ def credential_save(
     **fields: Any,
 ) -> Credential:
     """Create or change a catalog credential; occupation codes are checked and linked."""
-    _require(can_manage_catalog(actor))
+    require(can_manage_catalog(actor))
     instance = credential or Credential()
     for name, value in fields.items():
         setattr(instance, name, value)
@@ -556,7 +550,7 @@ def credential_save(
 @transaction.atomic
 def credential_request_submit(*, actor: User, **fields: Any) -> CredentialRequest:
     """A worker or employer representative asks for a credential that is not listed."""
-    _require(can_request_credential(actor))
+    require(can_request_credential(actor))
     request = CredentialRequest(requested_by=actor, **fields)
     if request.cost is not None:
         request.cost = to_amount(request.cost, "USD", field="cost")
@@ -570,7 +564,7 @@ def _decide_request(
     actor: User, request: CredentialRequest, to_status: str, reason: str
 ) -> CredentialRequest:
     locked = CredentialRequest.objects.select_for_update().get(pk=request.pk)
-    _require(can_manage_catalog(actor))
+    require(can_manage_catalog(actor))
     if to_status not in CredentialRequest.TRANSITIONS[locked.status]:
         raise Conflict(_("This request has already been decided."))
     from_status = locked.status
@@ -836,7 +830,7 @@ def budget_adjust(
 ) -> LedgerEntry:
     """Raise or lower the program's total budget. Lowering below what is committed and paid is refused."""
     if actor is not None:
-        _require(can_manage_program(actor, program))
+        require(can_manage_program(actor, program))
     text = str(delta).strip()
     negative = text.startswith("-")
     value = to_amount(text.lstrip("-"), program.currency, field="delta")
@@ -871,7 +865,7 @@ def budget_set_total(
 ) -> LedgerEntry | None:
     """Set the total budget to a new figure through an adjustment entry (staff pages use this)."""
     new_total = to_amount(total, program.currency, field="total", allow_zero=True)
-    _require(can_manage_program(actor, program))
+    require(can_manage_program(actor, program))
     budget = ProgramBudget.objects.select_for_update().get(program_id=program.pk)
     delta = new_total - budget.total
     if delta == 0:
@@ -892,7 +886,7 @@ def badge_issuer_register(
 
     Keys are public JWKs (Ed25519 "OKP" or P-256 "EC"); a did:key or did:jwk issuer needs none.
     """
-    _require(can_manage_catalog(actor))
+    require(can_manage_catalog(actor))
     issuer_id = str(issuer_id or "").strip()
     if not issuer_id or len(issuer_id) > 500:
         raise ValidationError({"issuer_id": _("Give the issuer's id: a DID or an https URL.")})
@@ -919,7 +913,7 @@ def badge_issuer_register(
 @transaction.atomic
 def badge_issuer_revoke(*, actor: User, issuer: BadgeIssuer) -> BadgeIssuer:
     """Stop trusting an issuer (a leaked key, a provider that left the list); the record stays."""
-    _require(can_manage_catalog(actor))
+    require(can_manage_catalog(actor))
     locked = BadgeIssuer.objects.select_for_update().get(pk=issuer.pk)
     if locked.revoked_at is None:
         locked.revoked_at, locked.revoked_by = timezone.now(), actor

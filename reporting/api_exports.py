@@ -14,10 +14,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.permissions import get_visible_or_404, has_any_role, is_signed_in
-from core.api import DOWNLOAD_RENDERERS
+from core.api import DOWNLOAD_RENDERERS, LIST_ERRORS, READ_ERRORS, JsonViewSet, actor, error_answers
 from core.exceptions import NotAllowed
 from core.idempotency import idempotent
-from programs.api import LIST_ERRORS, READ_ERRORS, JsonViewSet, _actor, _errors
 from reporting.exports import EXPORT_ROLES, export_job_create, export_jobs_sweep, exports_visible_to
 from reporting.models import ExportJob
 from reporting.serializers_exports import ExportJobCreateSerializer, ExportJobSerializer
@@ -44,7 +43,7 @@ class ExportViewSet(JsonViewSet):
         summary="List your exports", responses={200: ExportJobSerializer(many=True), **LIST_ERRORS}
     )
     def list(self, request: Request) -> Response:
-        export_jobs_sweep(owner=_actor(request))  # stale jobs are marked failed, so they can be retried
+        export_jobs_sweep(owner=actor(request))  # stale jobs are marked failed, so they can be retried
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(
             ExportJobSerializer(page, many=True, context={"request": request}).data
@@ -54,7 +53,7 @@ class ExportViewSet(JsonViewSet):
         summary="Start an export",
         description="The file is written in the background; poll the job for progress, then download it.",
         request=ExportJobCreateSerializer,
-        responses={202: ExportJobSerializer, **_errors(400, 401, 403)},
+        responses={202: ExportJobSerializer, **error_answers(400, 401, 403)},
     )
     @idempotent
     def create(self, request: Request) -> Response:
@@ -63,7 +62,7 @@ class ExportViewSet(JsonViewSet):
         data = incoming.validated_data
         # A bad filter raises Django's ValidationError: the API's exception handler answers 400.
         job = export_job_create(
-            actor=_actor(request), kind=data["kind"], format=data["format"], filters=data["filters"]
+            actor=actor(request), kind=data["kind"], format=data["format"], filters=data["filters"]
         )
         job.refresh_from_db()
         return Response(
