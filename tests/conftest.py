@@ -1,6 +1,7 @@
 import os
 
 import pytest
+from _pytest.nodeid import coerce_node_id
 from django.conf import settings as django_settings
 from pytest_django.plugin import blocking_manager_key
 
@@ -17,6 +18,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def _is_postgres() -> bool:
     return django_settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """schemathesis names each operation's test `test_x[GET /path]` but gives them all the node id
+    `...::test_x`; xdist's file scheduling keys tests by node id and would run one operation per role."""
+    for item in session.items:
+        function = item.nodeid.rpartition("::")[2]
+        if item.name != function and item.name.startswith(function + "["):
+            item._id = coerce_node_id(f"{item.nodeid.rpartition('::')[0]}::{item.name}")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -37,4 +37,4 @@ def manager_token(db) -> Token:
 @schema.parametrize()
 @settings(suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None, derandomize=True)
 def test_api_answers_generated_requests_as_documented(case, manager_token) -> None:  # type: ignore[no-untyped-def]
-    call_keeping_the_token(case, token=manager_token, checks=CHECKS)
+    call_keeping_the_token(case, token=manager_token, checks=CHECKS, role="program_manager (coverage phase)")

@@ -24,7 +24,7 @@ from tests.security.world import World
 EXAMPLES_PER_ROLE = 3
 
 # The coverage phase (every parameter's boundary values, every wrong type, every method a path does not
-# take) is where most schema mismatches show, and it costs ~10x the rest: `make fuzz` (in .ci/run, on
+# take) is where most schema mismatches show, and it costs ~10x the rest: `make fuzz` (by hand, on
 # PostgreSQL) runs it for every role; `make test` runs generated examples only (tests/test_api_fuzz.py
 # keeps the coverage phase for the program manager there).
 DEEP = os.environ.get("SKILLSFUND_FUZZ", "") == "deep"
