@@ -71,7 +71,9 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
     pytest-django runs these tests last, but with `-n 2` (xdist, `make test`) other tests of the same
     worker follow: load back what migrate made for them too."""
     result = yield
-    if _serialized(item) and not _serialized(nextitem):
+    # With no next test the session's database is already torn down (and the settings point at the real
+    # database again): nothing to load back.
+    if _serialized(item) and nextitem is not None and not _serialized(nextitem):
         from django.contrib.contenttypes.models import ContentType
         from django.db import connections
 
