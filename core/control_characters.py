@@ -47,10 +47,10 @@ def fields_with_control_characters(data: Any, *, name: str = "") -> Iterator[str
             key_text = str(key)
             if has_control_character(key_text):
                 yield "non_field_errors"  # never echo the character back as a field name
-            elif _holds_control_character(value):
+            elif holds_control_character(value):
                 yield name or key_text
         return
-    if _holds_control_character(data):
+    if holds_control_character(data):
         yield name or "non_field_errors"
 
 
@@ -58,16 +58,23 @@ def holds_control_character(value: Any) -> bool:
     """Decoded JSON holding a control character in a key or a text value, at any depth. JSON typed into a
     form field passes the door (core.middleware) holding only an escape such as `\\u0000`; what it
     decodes to is checked with this (PostgreSQL's jsonb cannot hold `\\u0000`)."""
-    return _holds_control_character(value)
-
-
-def _holds_control_character(value: Any) -> bool:
     if isinstance(value, str):
         return has_body_control_character(value)
     if isinstance(value, dict):
         return any(
-            has_control_character(str(key)) or _holds_control_character(item) for key, item in value.items()
+            has_control_character(str(key)) or holds_control_character(item) for key, item in value.items()
         )
     if isinstance(value, list | tuple):
-        return any(_holds_control_character(item) for item in value)
+        return any(holds_control_character(item) for item in value)
     return False
+
+
+def form_fields_with_control_characters(data: Any) -> Iterator[str]:
+    """The names under which a form or multipart body (a QueryDict) holds a control character in its
+    text: a field's own name if its value does, `non_field_errors` if the name itself does (never echoed
+    back)."""
+    for key, values in data.lists():
+        if has_control_character(key):
+            yield "non_field_errors"
+        elif any(isinstance(value, str) and has_body_control_character(value) for value in values):
+            yield key

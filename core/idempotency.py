@@ -28,7 +28,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.api import REPLAYED_HEADER
+from core.api import REPLAYED_HEADER, answer_write
 from core.exceptions import Conflict
 from core.models import IdempotencyRecord
 
@@ -82,12 +82,6 @@ def request_digest(request: Request) -> str:
     return digest.hexdigest()
 
 
-def replayed(record: IdempotencyRecord) -> Response:
-    response = Response(record.response_body, status=200)
-    response[REPLAYED_HEADER] = "true"
-    return response
-
-
 class _Refused(Exception):
     def __init__(self, response: Response) -> None:
         self.response = response
@@ -130,7 +124,7 @@ def run_once(request: Request, handler: Callable[[], Response]) -> Response:
 def _answer_again(record: IdempotencyRecord, digest: str) -> Response:
     if record.request_sha256 != digest:
         raise Conflict(_("This Idempotency-Key was already used with a different request."))
-    return replayed(record)
+    return answer_write(record.response_body, done_now=False)
 
 
 def idempotent(handler: Callable[..., Response]) -> Callable[..., Response]:

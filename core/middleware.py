@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from core.control_characters import (
     MESSAGE,
-    has_body_control_character,
+    form_fields_with_control_characters,
     has_control_character,
     has_header_control_character,
 )
@@ -85,11 +85,9 @@ def _place_of_control_character(request: HttpRequest, *, read_form: bool) -> str
         if has_control_character(key) or has_control_character(value):
             return "Cookie"
     if read_form and request.method in ("POST", "PUT", "PATCH") and _is_form(request):
-        for key, values in request.POST.lists():
-            if has_control_character(key):
-                return "non_field_errors"
-            if any(has_body_control_character(value) for value in values):
-                return key
+        field = next(form_fields_with_control_characters(request.POST), None)
+        if field is not None:
+            return field
         # Uploaded files' names need no check: Django drops non-printable characters from them.
     return None
 

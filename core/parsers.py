@@ -9,20 +9,14 @@ from rest_framework import exceptions, parsers
 from core.control_characters import (
     MESSAGE,
     fields_with_control_characters,
-    has_body_control_character,
-    has_control_character,
+    form_fields_with_control_characters,
 )
 
 
 def refuse_control_characters(data: Any) -> None:
     """A 400 naming each field whose text holds a control character (core.control_characters)."""
     if hasattr(data, "lists"):  # a QueryDict from a form or multipart body
-        named = [
-            "non_field_errors" if has_control_character(key) else key
-            for key, values in data.lists()
-            if has_control_character(key)
-            or any(isinstance(value, str) and has_body_control_character(value) for value in values)
-        ]
+        named = list(form_fields_with_control_characters(data))
     else:
         named = list(fields_with_control_characters(data))
     if named:

@@ -38,10 +38,10 @@ from core.api import (
     ID_REGEX,
     LIST_ERRORS,
     READ_ERRORS,
-    REPLAYED_HEADER,
     AnswerInsideTheWrite,
     JsonViewSet,
     actor,
+    answer_write,
     error_answers,
     may,
     open_stored,
@@ -387,9 +387,7 @@ class ApplicationViewSet(AwardActionsMixin, JsonViewSet):
             return None
         if record.request_sha256 != digest:
             raise Conflict(_("This Idempotency-Key was already used with a different request."))
-        response = Response(self._present(record.application_id), status=status.HTTP_200_OK)
-        response[REPLAYED_HEADER] = "true"
-        return response
+        return answer_write(self._present(record.application_id), done_now=False)
 
     @extend_schema(
         summary="Change a draft",
