@@ -22,6 +22,7 @@ from accounts.permissions import can_manage_users
 from accounts.roles import SELF_SERVICE_ROLES, Role
 from core.exceptions import NotAllowed
 from core.mail import send_templated_mail_on_commit
+from core.workflow import lock
 
 security_log = logging.getLogger("skillsfund.security")
 
@@ -162,10 +163,6 @@ def _grant(*, user: User, role: Role, actor: User | None, reason: str) -> bool:
     return True
 
 
-def _lock_user(user: User) -> User:
-    return User.objects.select_for_update().get(pk=user.pk)
-
-
 @transaction.atomic
 def role_grant(*, actor: User, user: User, role: Role | str, reason: str = "") -> bool:
     """Give `user` the role; returns False (and writes nothing) if they already hold it.
@@ -176,7 +173,7 @@ def role_grant(*, actor: User, user: User, role: Role | str, reason: str = "") -
     if not decision:
         raise NotAllowed(decision.reason)
     role = _parse_role(role)
-    locked = _lock_user(user)
+    locked = lock(user)
     granted = _grant(user=locked, role=role, actor=actor, reason=reason)
     if granted:
         user.__dict__.pop("role_names", None)
@@ -199,7 +196,7 @@ def role_revoke(*, actor: User, user: User, role: Role | str, reason: str = "") 
         raise ValidationError(
             {"role": _("You cannot remove your own administrator role; ask another administrator.")}
         )
-    locked = _lock_user(user)
+    locked = lock(user)
     group = Group.objects.get(name=role)
     if not locked.groups.filter(pk=group.pk).exists():
         return False
@@ -233,7 +230,7 @@ def _parse_role(role: Role | str) -> Role:
 @transaction.atomic
 def user_profile_update(*, user: User, full_name: str, phone: str, preferred_language: str) -> User:
     """Change a person's own contact details. The email (their sign-in name) is not changed here."""
-    locked = _lock_user(user)
+    locked = lock(user)
     locked.full_name = full_name.strip()
     locked.phone = phone.strip()
     locked.preferred_language = preferred_language
@@ -300,7 +297,7 @@ def invited_user_create(*, email: str, full_name: str, role: Role, invited_by: U
 def invited_user_activate(*, user: User, password: str) -> User:
     """The invited person chose a password: the account becomes active and its address verified (the
     invitation reached it)."""
-    locked = _lock_user(user)
+    locked = lock(user)
     if locked.is_active:
         raise ValidationError(_("This account is already active; sign in instead."))
     validate_password(password, locked)

@@ -110,6 +110,7 @@ class Employer(models.Model):
         Status.VERIFIED: {Status.SUSPENDED},
         Status.SUSPENDED: {Status.VERIFIED},
     }
+    WORKFLOW_EVENT = ("employers.EmployerEvent", "employer")
 
     legal_name = models.CharField(max_length=200)
     trading_name = models.CharField(max_length=200, blank=True)
@@ -254,6 +255,7 @@ class Pledge(models.Model):
         Status.LAPSED: set(),
         Status.WITHDRAWN: set(),
     }
+    WORKFLOW_EVENT = ("employers.PledgeEvent", "pledge")
     EDITABLE: ClassVar[set[str]] = {Status.DRAFT, Status.RETURNED}
     # The commitments, in the order pages show them: (target field, verified report field, report field).
     COMMITMENTS: ClassVar[tuple[tuple[str, str, str], ...]] = (
@@ -462,6 +464,9 @@ class ProgressReport(models.Model):
         Status.RETURNED: {Status.SUBMITTED},
         Status.VERIFIED: set(),
     }
+    # A report's moves are recorded on its pledge's events (with the report's id and figures), which
+    # the services write themselves.
+    WORKFLOW_EVENT = None
     FIGURES: ClassVar[tuple[str, ...]] = (
         "roles_converted",
         "hires_total",

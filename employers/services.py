@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -32,6 +32,7 @@ from core.exceptions import Conflict, NotAllowed, require
 from core.mail import send_mail_on_commit
 from core.money import to_amount
 from core.uploads import CONTENT_TYPES, EXTENSIONS, validate_upload
+from core.workflow import check_move, lock, transition
 from employers.models import (
     CandidateInvitation,
     Employer,
@@ -139,14 +140,6 @@ def _required_reason(reason: str, message: str, field: str = "reason") -> str:
     return reason
 
 
-def _lock_employer(employer: Employer) -> Employer:
-    return Employer.objects.select_for_update().get(pk=employer.pk)
-
-
-def _lock_pledge(pledge: Pledge) -> Pledge:
-    return Pledge.objects.select_for_update().select_related("employer").get(pk=pledge.pk)
-
-
 def _active_representatives(employer: Employer | int) -> list[User]:
     employer_id = employer if isinstance(employer, int) else employer.pk
     return list(
@@ -203,14 +196,6 @@ def _pledge_event(
         reason=reason,
         payload=payload or {},
     )
-
-
-def _check_move(table: dict[str, set[str]], current: str, target: str, labels: Any, thing: str) -> None:
-    if target not in table[current]:
-        raise Conflict(
-            _("This %(thing)s is “%(from)s”; it cannot become “%(to)s”.")
-            % {"thing": thing, "from": labels(current).label, "to": labels(target).label}
-        )
 
 
 def _non_negative_int(value: Any, field: str) -> int:
@@ -292,7 +277,7 @@ def employer_update(*, actor: User, employer: Employer, **fields: Any) -> Employ
     Side effects: an event listing the changed fields.
     """
     _reject_unknown(fields, EMPLOYER_FIELDS)
-    locked = _lock_employer(employer)
+    locked = lock(employer)
     require(is_active_representative(actor, locked))
     new_number = normalize_registration_number(fields.get("registration_number") or "")
     # Once verified (even if suspended later) the number is what staff checked; it stays.
@@ -321,19 +306,14 @@ def employer_update(*, actor: User, employer: Employer, **fields: Any) -> Employ
 
 
 def _employer_move(employer: Employer, to_status: str, *, actor: User, action: str, reason: str) -> Employer:
-    locked = _lock_employer(employer)
+    locked = lock(employer)
     require(can_verify_employers(actor))
-    _check_move(Employer.TRANSITIONS, locked.status, to_status, ES, _("employer"))
-    from_status = locked.status
-    locked.status = to_status
-    update = ["status", "updated_at"]
+    check_move(locked, to_status)
+    fields: tuple[str, ...] = ()
     if to_status == ES.VERIFIED:
         locked.verified_at = timezone.now()
-        update.append("verified_at")
-    locked.save(update_fields=update)
-    _employer_event(
-        locked, actor=actor, action=action, from_status=from_status, to_status=to_status, reason=reason
-    )
+        fields = ("verified_at",)
+    transition(locked, to_status, actor=actor, action=action, reason=reason, fields=fields)
     return locked
 
 
@@ -384,7 +364,7 @@ def representative_invite(*, actor: User, employer: Employer, email: str) -> Rep
     Side effects: the invitation (only the token's hash is stored), an event, and a mail with the link
     after commit.
     """
-    locked = _lock_employer(employer)
+    locked = lock(employer)
     require(is_active_representative(actor, locked))
     email = User.objects.normalize_email((email or "").strip()).lower()
     try:
@@ -484,7 +464,7 @@ def invitation_accept(*, actor: User, token: str) -> Representative:
         )
     if any(actor.has_role(role) for role in STAFF_ROLES):
         raise NotAllowed(_("Agency staff accounts cannot represent an employer."))
-    employer = _lock_employer(invitation.employer)
+    employer = lock(invitation.employer)
     _grant_representative_role(user=actor, invitation=invitation)
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = actor
@@ -519,7 +499,7 @@ def representative_remove(*, actor: User, representative: Representative, reason
 
     Side effects: sets removed_at/removed_by/removal_reason, an event, a notice to the removed person.
     """
-    employer = _lock_employer(representative.employer)  # serialises "is this the last one?" checks
+    employer = lock(representative.employer)  # serialises "is this the last one?" checks
     locked = Representative.objects.select_for_update().select_related("user").get(pk=representative.pk)
     if not (is_active_representative(actor, employer) or can_verify_employers(actor)):
         raise NotAllowed(_("Only this employer's representatives can remove a representative."))
@@ -603,7 +583,7 @@ def pledge_create(*, actor: User, employer: Employer, **fields: Any) -> Pledge:
     Side effects: the draft pledge and an event.
     """
     _reject_unknown(fields, PLEDGE_FIELDS)
-    locked = _lock_employer(employer)
+    locked = lock(employer)
     require(is_active_representative(actor, locked))
     if locked.status == ES.SUSPENDED:
         raise Conflict(_("A suspended employer cannot make pledges."))
@@ -619,7 +599,7 @@ def pledge_create(*, actor: User, employer: Employer, **fields: Any) -> Pledge:
 def pledge_update(*, actor: User, pledge: Pledge, **fields: Any) -> Pledge:
     """A representative changes a draft or returned pledge. Side effects: an event listing the fields."""
     _reject_unknown(fields, PLEDGE_FIELDS)
-    locked = _lock_pledge(pledge)
+    locked = lock(pledge, related=("employer",), of=None)
     require(is_active_representative(actor, locked.employer_id))
     if locked.status not in Pledge.EDITABLE:
         raise Conflict(_("Only a draft or returned pledge can be changed."))
@@ -643,27 +623,18 @@ def _pledge_move(
     extra_fields: tuple[str, ...] = (),
 ) -> PledgeEvent:
     """Check the table, change the status, write the event. The caller holds the row lock."""
-    _check_move(Pledge.TRANSITIONS, pledge.status, to_status, PS, _("pledge"))
-    from_status = pledge.status
-    pledge.status = to_status
-    pledge.save(update_fields=["status", "updated_at", *extra_fields])
-    return _pledge_event(
-        pledge,
-        actor=actor,
-        action=action,
-        from_status=from_status,
-        to_status=to_status,
-        reason=reason,
-        payload=payload,
+    event = transition(
+        pledge, to_status, actor=actor, action=action, reason=reason, payload=payload, fields=extra_fields
     )
+    return cast(PledgeEvent, event)
 
 
 @transaction.atomic
 def pledge_submit(*, actor: User, pledge: Pledge, reason: str = "") -> Pledge:
     """A representative sends a draft or returned pledge to staff. Side effects: an event."""
-    locked = _lock_pledge(pledge)
+    locked = lock(pledge, related=("employer",), of=None)
     require(is_active_representative(actor, locked.employer_id))
-    _check_move(Pledge.TRANSITIONS, locked.status, PS.SUBMITTED, PS, _("pledge"))
+    check_move(locked, PS.SUBMITTED)
     if not locked.has_commitment:
         raise ValidationError(_("Set at least one commitment above zero before submitting the pledge."))
     if locked.target_date <= timezone.localdate():
@@ -685,9 +656,9 @@ def pledge_submit(*, actor: User, pledge: Pledge, reason: str = "") -> Pledge:
 @transaction.atomic
 def pledge_activate(*, actor: User, pledge: Pledge, reason: str = "") -> Pledge:
     """Staff accept a submitted pledge of a verified employer. Side effects: an event, notices."""
-    locked = _lock_pledge(pledge)
+    locked = lock(pledge, related=("employer",), of=None)
     require(can_verify_employers(actor))
-    _check_move(Pledge.TRANSITIONS, locked.status, PS.ACTIVE, PS, _("pledge"))
+    check_move(locked, PS.ACTIVE)
     if not locked.employer.is_verified:
         raise Conflict(_("Verify the employer before making its pledge active."))
     if locked.target_date <= timezone.localdate():
@@ -720,7 +691,7 @@ def pledge_activate(*, actor: User, pledge: Pledge, reason: str = "") -> Pledge:
 def pledge_return(*, actor: User, pledge: Pledge, reason: str) -> Pledge:
     """Staff ask for changes to a submitted pledge. Side effects: staff_note, an event, notices."""
     reason = _required_reason(reason, _("Say what the employer should change."))
-    locked = _lock_pledge(pledge)
+    locked = lock(pledge, related=("employer",), of=None)
     require(can_verify_employers(actor))
     locked.staff_note = reason
     _pledge_move(
@@ -741,9 +712,9 @@ def pledge_withdraw(*, actor: User, pledge: Pledge, reason: str = "") -> Pledge:
 
     Side effects: closed_at, an event, notices to the other representatives.
     """
-    locked = _lock_pledge(pledge)
+    locked = lock(pledge, related=("employer",), of=None)
     require(is_active_representative(actor, locked.employer_id))
-    _check_move(Pledge.TRANSITIONS, locked.status, PS.WITHDRAWN, PS, _("pledge"))
+    check_move(locked, PS.WITHDRAWN)
     reason = (reason or "").strip()
     if locked.status != PS.DRAFT:
         reason = _required_reason(reason, _("Say why the pledge is withdrawn; it is kept on the record."))
@@ -765,9 +736,9 @@ def pledge_fulfil(*, actor: User, pledge: Pledge, reason: str = "") -> Pledge:
 
     Side effects: closed_at, an event, notices.
     """
-    locked = _lock_pledge(pledge)
+    locked = lock(pledge, related=("employer",), of=None)
     require(can_verify_employers(actor))
-    _check_move(Pledge.TRANSITIONS, locked.status, PS.FULFILLED, PS, _("pledge"))
+    check_move(locked, PS.FULFILLED)
     unmet = _unmet_commitments(locked)
     if unmet:
         raise ValidationError(
@@ -858,7 +829,7 @@ def job_role_save(
     Side effects: an employer event (job_role_created / job_role_updated).
     """
     _reject_unknown(fields, JOB_ROLE_FIELDS)
-    locked_employer = _lock_employer(employer)
+    locked_employer = lock(employer)
     require(is_active_representative(actor, locked_employer))
     if locked_employer.status == ES.SUSPENDED:
         raise Conflict(_("A suspended employer cannot list job roles."))
@@ -916,7 +887,7 @@ def job_role_save(
 @transaction.atomic
 def job_role_close(*, actor: User, job_role: JobRole, reason: str = "") -> JobRole:
     """A representative closes a role (no longer shown to candidates). Side effects: an event."""
-    employer = _lock_employer(job_role.employer)
+    employer = lock(job_role.employer)
     role = JobRole.objects.select_for_update().get(pk=job_role.pk)
     require(is_active_representative(actor, employer))
     if not role.is_open:
@@ -1010,7 +981,7 @@ def progress_report_submit(
 
     Side effects: the report (status submitted), a pledge event with payload {"report": id}.
     """
-    locked = _lock_pledge(pledge)
+    locked = lock(pledge, related=("employer",), of=None)
     require(is_active_representative(actor, locked.employer_id))
     if locked.status != PS.ACTIVE:
         raise Conflict(_("Progress can be reported on an active pledge only."))
@@ -1050,7 +1021,7 @@ def progress_report_submit(
         action, from_status = "report_submitted", ""
     else:
         report = existing
-        _check_move(ProgressReport.TRANSITIONS, report.status, RS.SUBMITTED, RS, _("progress report"))
+        check_move(report, RS.SUBMITTED)
         from_status = report.status
         for name, value in figures.items():
             setattr(report, name, value)
@@ -1059,8 +1030,12 @@ def progress_report_submit(
         report.evidence_sha256 = sha256
         report.submitted_by = actor
         report.submitted_at = now
-        report.status = RS.SUBMITTED
-        report.save()
+        transition(
+            report,
+            RS.SUBMITTED,
+            actor=actor,
+            fields=(*figures, "evidence", "evidence_name", "evidence_sha256", "submitted_by", "submitted_at"),
+        )
         action = "report_resubmitted"
     _pledge_event(
         locked,
@@ -1074,9 +1049,8 @@ def progress_report_submit(
 
 
 def _lock_report(report: ProgressReport) -> tuple[Pledge, ProgressReport]:
-    pledge = _lock_pledge(report.pledge)
-    locked = ProgressReport.objects.select_for_update().get(pk=report.pk)
-    return pledge, locked
+    """The report's pledge (with its employer), then the report: LOCK_ORDER."""
+    return lock(report.pledge, related=("employer",), of=None), lock(report)
 
 
 @transaction.atomic
@@ -1099,7 +1073,7 @@ def progress_report_verify(
     """
     pledge, locked = _lock_report(report)
     require(can_verify_employers(actor))
-    _check_move(ProgressReport.TRANSITIONS, locked.status, RS.VERIFIED, RS, _("progress report"))
+    check_move(locked, RS.VERIFIED)
     given = {
         "verified_roles_converted": verified_roles_converted,
         "verified_hires_total": verified_hires_total,
@@ -1119,11 +1093,12 @@ def progress_report_verify(
     }
     for name, value in figures.items():
         setattr(locked, name, value)
-    locked.status = RS.VERIFIED
     locked.verified_by = actor
     locked.verified_at = timezone.now()
     locked.staff_note = (note or "").strip()
-    locked.save(update_fields=[*figures, "status", "verified_by", "verified_at", "staff_note"])
+    transition(
+        locked, RS.VERIFIED, actor=actor, fields=(*figures, "verified_by", "verified_at", "staff_note")
+    )
     first, last = quarter_bounds(locked.year, locked.quarter)
     # The verified payroll covers the hires the employer recorded in that quarter.
     covered = Hire.objects.filter(
@@ -1158,10 +1133,9 @@ def progress_report_return(*, actor: User, report: ProgressReport, note: str) ->
     note = _required_reason(note, _("Say what the employer should correct."), field="note")
     pledge, locked = _lock_report(report)
     require(can_verify_employers(actor))
-    _check_move(ProgressReport.TRANSITIONS, locked.status, RS.RETURNED, RS, _("progress report"))
-    locked.status = RS.RETURNED
+    check_move(locked, RS.RETURNED)
     locked.staff_note = note
-    locked.save(update_fields=["status", "staff_note"])
+    transition(locked, RS.RETURNED, actor=actor, fields=("staff_note",))
     _pledge_event(
         pledge,
         actor=actor,
@@ -1212,7 +1186,7 @@ def hire_record(
     The pledge is the role's own when active, else the employer's earliest active pledge.
     Side effects: the hire and a pledge event (no demographics are read or stored).
     """
-    employer = _lock_employer(job_role.employer)
+    employer = lock(job_role.employer)
     require(is_active_representative(actor, employer))
     if not employer.is_verified:
         raise Conflict(_("Only a verified employer can record hires against a pledge."))
@@ -1257,7 +1231,7 @@ def candidate_invitation_create(
 
     Side effects: the invitation, an employer event, a notice (and mail) to the worker.
     """
-    employer = _lock_employer(job_role.employer)
+    employer = lock(job_role.employer)
     require(is_active_representative(actor, employer))
     if not employer.is_verified:
         raise Conflict(_("Only a verified employer can invite candidates."))

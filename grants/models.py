@@ -114,6 +114,9 @@ class Application(models.Model):
         Status.CANCELLED: set(),
         Status.CLAWED_BACK: set(),
     }
+    # Each move through core.workflow.transition, recorded as an ApplicationEvent.
+    WORKFLOW_EVENT = ("grants.ApplicationEvent", "application")
+    TRANSITION_REFUSED = _("An application that is “%(from)s” cannot become “%(to)s”.")
     UNDECIDED: ClassVar[set[str]] = {
         Status.DRAFT,
         Status.SUBMITTED,
@@ -459,6 +462,15 @@ class CompletionClaim(models.Model):
         PROOF_OF_PAYMENT = "proof_of_payment", _("Proof that the invoice was paid")
         RETENTION = "retention", _("The employer's confirmation that the employee is still employed")
 
+    TRANSITIONS: ClassVar[dict[str, set[str]]] = {
+        Status.SUBMITTED: {Status.VERIFIED, Status.REJECTED},
+        Status.VERIFIED: set(),
+        Status.REJECTED: set(),
+    }
+    # A claim's decision is recorded on its application's events, which the services write themselves.
+    WORKFLOW_EVENT = None
+    TRANSITION_REFUSED = _("This claim has already been decided.")
+
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="claims")
     claimed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.SUBMITTED, db_index=True)
@@ -529,6 +541,8 @@ class PaymentBatch(models.Model):
         Status.RECONCILED: set(),
         Status.DISCARDED: set(),
     }
+    WORKFLOW_EVENT = ("grants.PaymentBatchEvent", "batch")
+    TRANSITION_REFUSED = _("A payment batch that is “%(from)s” cannot become “%(to)s”.")
 
     reference = models.CharField(max_length=24, unique=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
@@ -540,6 +554,9 @@ class PaymentBatch(models.Model):
     # The file exactly as exported (UTF-8 text): downloading it again gives these bytes, whatever happened
     # to the payments since (a failed one retried leaves the batch for a new one).
     export_content = models.TextField(blank=True)
+    exported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     sent_at = models.DateTimeField(null=True, blank=True)
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -575,6 +592,8 @@ class Payment(models.Model):
         Status.FAILED: {Status.APPROVED},  # retried
         Status.PAID: set(),
     }
+    WORKFLOW_EVENT = ("grants.PaymentEvent", "payment")
+    TRANSITION_REFUSED = _("A payment that is “%(from)s” cannot become “%(to)s”.")
 
     class PayeeType(models.TextChoices):
         WORKER = "worker", _("Worker")
@@ -616,6 +635,23 @@ class Payment(models.Model):
 
 class PaymentEvent(AppendOnlyModel):
     payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    action = models.CharField(max_length=40)
+    from_status = models.CharField(max_length=10, blank=True)
+    to_status = models.CharField(max_length=10, blank=True)
+    reason = models.TextField(blank=True)
+    payload = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+
+class PaymentBatchEvent(AppendOnlyModel):
+    """Every move of a payment batch: exported, sent, reconciled, discarded."""
+
+    batch = models.ForeignKey(PaymentBatch, on_delete=models.PROTECT, related_name="events")
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

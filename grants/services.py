@@ -13,7 +13,7 @@ import hashlib
 import secrets
 import uuid
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -38,6 +38,7 @@ from core.demographics import (
 from core.exceptions import ApplicationError, Conflict, NotAllowed, require
 from core.money import to_amount
 from core.uploads import validate_upload
+from core.workflow import lock, transition
 from grants import tasks
 from grants.date_windows import date_of_birth_window
 from grants.models import (
@@ -101,9 +102,7 @@ def _lock(application: Application, related: tuple[str, ...] = LOCK_RELATED) -> 
     - What needs one program's writes in a line (caps per person and per employer, the round's share
       of the budget) is serialised by the budget lock, which an approval takes before counting awards.
       Funding one credential twice for one person is refused by a unique constraint in the database."""
-    rows = Application.objects.select_for_update(of=("self",), no_key=True)
-    # (select_related() with no names would follow every foreign key.)
-    locked = (rows.select_related(*related) if related else rows).get(pk=application.pk)
+    locked = lock(application, related=related, no_key=True)
     _share_rules(locked)
     return locked
 
@@ -137,25 +136,19 @@ def _move(
     payload: dict | None = None,
     extra_fields: tuple[str, ...] = (),
 ) -> ApplicationEvent:
-    """Check the table, change the status, write the event. The caller holds the row lock."""
-    if to_status not in Application.TRANSITIONS[application.status]:
-        raise Conflict(
-            _("An application that is “%(from)s” cannot become “%(to)s”.")
-            % {"from": application.get_status_display(), "to": S(to_status).label}
-        )
-    from_status = application.status
-    application.status = to_status
-    application.save(update_fields=["status", "updated_at", *extra_fields])
-    return ApplicationEvent.objects.create(
-        application=application,
+    """Check the table, change the status, write the event (core.workflow). The caller holds the row
+    lock."""
+    event = transition(
+        application,
+        to_status,
         actor=actor,
         action=action,
-        from_status=from_status,
-        to_status=to_status,
         reason=reason,
         visibility=visibility,
-        payload=payload or {},
+        payload=payload,
+        fields=extra_fields,
     )
+    return cast(ApplicationEvent, event)
 
 
 def _tell_applicant(application: Application, subject: str, body: str = "") -> None:

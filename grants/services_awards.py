@@ -21,6 +21,7 @@ from core.dates import add_months, check_within, parse_date, quarter_after, quar
 from core.exceptions import Conflict, NotAllowed, require
 from core.money import to_amount
 from core.openbadges import ExpectedAchievement, Verdict, verify_badge
+from core.workflow import lock, transition
 from grants.date_windows import award_began_on, training_start_latest
 from grants.models import Application, ApplicationDocument, CompletionClaim, OutcomeFollowUp
 from grants.permissions import can_cancel_award, can_verify_completion, is_applicant_side
@@ -323,9 +324,8 @@ def completion_claim(
 
 
 def _lock_claim(claim: CompletionClaim) -> tuple[Application, CompletionClaim]:
-    application = _lock(claim.application)  # application first: the house lock order
-    locked = CompletionClaim.objects.select_for_update().get(pk=claim.pk)
-    return application, locked
+    application = _lock(claim.application)  # application first: core.workflow.LOCK_ORDER
+    return application, lock(claim)
 
 
 @transaction.atomic
@@ -345,23 +345,15 @@ def completion_verify(*, actor: User, claim: CompletionClaim, note: str = "") ->
         if not verdict.verified:
             locked.save(update_fields=["badge_verified", "badge_checks"])
             raise _badge_error(verdict)
-    locked.status, locked.decided_by, locked.decided_at = (
-        CompletionClaim.Status.VERIFIED,
-        actor,
-        timezone.now(),
-    )
+    locked.decided_by, locked.decided_at = actor, timezone.now()
     locked.decision_note = note.strip()
     try:
         with transaction.atomic():
-            locked.save(
-                update_fields=[
-                    "status",
-                    "decided_by",
-                    "decided_at",
-                    "decision_note",
-                    "badge_verified",
-                    "badge_checks",
-                ]
+            transition(
+                locked,
+                CompletionClaim.Status.VERIFIED,
+                actor=actor,
+                fields=("decided_by", "decided_at", "decision_note", "badge_verified", "badge_checks"),
             )
     except IntegrityError as error:
         raise Conflict(_("This award already has a verified claim.")) from error
@@ -400,13 +392,14 @@ def completion_reject(*, actor: User, claim: CompletionClaim, reason: str) -> Co
         raise ValidationError({"reason": _("Say why; the applicant will read it.")})
     if locked.status != CompletionClaim.Status.SUBMITTED or application.status != S.COMPLETION_CLAIMED:
         raise Conflict(_("This claim has already been decided."))
-    locked.status, locked.decided_by, locked.decided_at = (
-        CompletionClaim.Status.REJECTED,
-        actor,
-        timezone.now(),
-    )
+    locked.decided_by, locked.decided_at = actor, timezone.now()
     locked.decision_note = reason.strip()
-    locked.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    transition(
+        locked,
+        CompletionClaim.Status.REJECTED,
+        actor=actor,
+        fields=("decided_by", "decided_at", "decision_note"),
+    )
     _move(
         application,
         S.ENROLLED,

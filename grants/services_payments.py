@@ -28,6 +28,7 @@ from accounts.models import User
 from core.dates import check_within, parse_date
 from core.exceptions import Conflict, NotAllowed, require
 from core.money import to_amount
+from core.workflow import lock, transition
 from grants.date_windows import award_began_on
 from grants.models import (
     Application,
@@ -36,6 +37,7 @@ from grants.models import (
     CompletionClaim,
     Payment,
     PaymentBatch,
+    PaymentBatchEvent,
     PaymentEvent,
 )
 from grants.permissions import can_handle_payments
@@ -94,15 +96,15 @@ def _set_payment_status(
     extra_fields: tuple[str, ...] = (),
     **payload: Any,
 ) -> None:
-    if to_status not in Payment.TRANSITIONS[payment.status]:
-        raise Conflict(
-            _("A payment that is “%(from)s” cannot become “%(to)s”.")
-            % {"from": payment.get_status_display(), "to": P(to_status).label}
-        )
-    from_status = payment.status
-    payment.status = to_status
-    payment.save(update_fields=["status", "updated_at", *extra_fields])
-    _payment_event(payment, actor=actor, action=action, from_status=from_status, reason=reason, **payload)
+    transition(
+        payment,
+        to_status,
+        actor=actor,
+        action=action,
+        reason=reason,
+        payload=payload,
+        fields=extra_fields,
+    )
 
 
 def payee_for(application: Application) -> tuple[str, str, str]:
@@ -234,10 +236,6 @@ class BatchResult:
         return [item for item in self.items if not item.ok]
 
 
-def _lock_batch(batch: PaymentBatch) -> PaymentBatch:
-    return PaymentBatch.objects.select_for_update().get(pk=batch.pk)
-
-
 @transaction.atomic
 def payment_batch_create(
     *, actor: User, currency: str, payments: Iterable[Payment] | None = None
@@ -262,6 +260,7 @@ def payment_batch_create(
     if not ids:
         raise ValidationError({"payments": _("There are no approved payments to batch.")})
     batch = PaymentBatch.objects.create(reference=_reference("BATCH"), currency=currency, created_by=actor)
+    PaymentBatchEvent.objects.create(batch=batch, actor=actor, action="created", to_status=B.DRAFT)
     result = BatchResult(batch=batch)
     for payment in Payment.objects.select_for_update().filter(pk__in=ids).order_by("pk"):
         if payment.currency != currency:
@@ -327,16 +326,23 @@ def payment_batch_export(*, actor: User, batch: PaymentBatch) -> tuple[str, bool
     batch already exported gives the same file, byte for byte, and changes nothing, so a caller can
     retry. Callers reach this by POST only; a GET reads `payment_batch_file`."""
     require(can_handle_payments(actor))
-    locked = _lock_batch(batch)
+    locked = lock(batch)
     if locked.status == B.DISCARDED:
         raise Conflict(_("This batch was discarded."))
     if locked.status != B.DRAFT:
         return _exported_file(locked), False
     content = batch_csv(locked)
-    locked.status, locked.exported_at = B.EXPORTED, timezone.now()
+    locked.exported_at, locked.exported_by = timezone.now(), actor
     locked.export_content = content
     locked.export_sha256 = hashlib.sha256(content.encode()).hexdigest()
-    locked.save(update_fields=["status", "exported_at", "export_content", "export_sha256"])
+    transition(
+        locked,
+        B.EXPORTED,
+        actor=actor,
+        action="exported",
+        payload={"sha256": locked.export_sha256},
+        fields=("exported_at", "exported_by", "export_content", "export_sha256"),
+    )
     return content, True
 
 
@@ -367,15 +373,15 @@ def payment_batch_mark_sent(*, actor: User, batch: PaymentBatch) -> tuple[Paymen
     """Record that the exported file went to the finance system. Marking it again changes nothing.
     Answers (batch, marked): whether this call marked it sent."""
     require(can_handle_payments(actor))
-    locked = _lock_batch(batch)
+    locked = lock(batch)
     if locked.status in (B.SENT, B.RECONCILED):
         return locked, False
     if locked.status != B.EXPORTED:
         raise Conflict(_("Export the batch before marking it sent."))
     for payment in Payment.objects.select_for_update().filter(batch=locked, status=P.BATCHED).order_by("pk"):
         _set_payment_status(payment, P.SENT, actor=actor, action="sent", batch=locked.reference)
-    locked.status, locked.sent_at, locked.sent_by = B.SENT, timezone.now(), actor
-    locked.save(update_fields=["status", "sent_at", "sent_by"])
+    locked.sent_at, locked.sent_by = timezone.now(), actor
+    transition(locked, B.SENT, actor=actor, action="sent", fields=("sent_at", "sent_by"))
     return locked, True
 
 
@@ -384,7 +390,7 @@ def payment_batch_discard(*, actor: User, batch: PaymentBatch, reason: str = "")
     """Undo a draft batch: its payments wait for another. A started (exported) batch cannot be discarded;
     nothing is deleted either way."""
     require(can_handle_payments(actor))
-    locked = _lock_batch(batch)
+    locked = lock(batch)
     if locked.is_started:
         raise Conflict(_("This batch has been exported, so it cannot be discarded."))
     for payment in Payment.objects.select_for_update().filter(batch=locked, status=P.BATCHED).order_by("pk"):
@@ -397,8 +403,7 @@ def payment_batch_discard(*, actor: User, batch: PaymentBatch, reason: str = "")
             reason=reason.strip(),
             extra_fields=("batch",),
         )
-    locked.status = B.DISCARDED
-    locked.save(update_fields=["status"])
+    transition(locked, B.DISCARDED, actor=actor, action="discarded", reason=reason.strip())
     return locked
 
 
@@ -587,11 +592,11 @@ def payment_batch_reconcile(*, actor: User, batch: PaymentBatch, content: bytes)
         payment.refresh_from_db()
         result.items.append(ItemResult(label, True, message, changed=recorded))
     with transaction.atomic():
-        locked = _lock_batch(batch)
+        locked = lock(batch)
         open_payments = locked.payments.exclude(status__in=[P.PAID, P.FAILED]).exists()
         if locked.status == B.SENT and not open_payments:
-            locked.status, locked.reconciled_at = B.RECONCILED, timezone.now()
-            locked.save(update_fields=["status", "reconciled_at"])
+            locked.reconciled_at = timezone.now()
+            transition(locked, B.RECONCILED, actor=actor, action="reconciled", fields=("reconciled_at",))
         result.batch = locked
     return result
 

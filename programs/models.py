@@ -44,6 +44,7 @@ class Program(models.Model):
         Status.CLOSED: {Status.OPEN, Status.ARCHIVED},
         Status.ARCHIVED: set(),
     }
+    WORKFLOW_EVENT = ("programs.ProgramEvent", "program")
 
     class PaymentModel(models.TextChoices):
         REIMBURSEMENT = "reimbursement", _("Reimbursement to the employer after completion")
@@ -132,6 +133,13 @@ class Program(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
+
+    @classmethod
+    def transition_refused(cls, from_status: str, to_status: str) -> str:
+        return _("A program that is %(from)s cannot become %(to)s.") % {
+            "from": cls.Status(from_status).label.lower(),
+            "to": cls.Status(to_status).label.lower(),
+        }
 
     @property
     def is_public(self) -> bool:
@@ -426,6 +434,8 @@ class CredentialRequest(models.Model):
         Status.APPROVED: set(),
         Status.DECLINED: set(),
     }
+    WORKFLOW_EVENT = ("programs.CredentialRequestEvent", "request")
+    TRANSITION_REFUSED = _("This request has already been decided.")
 
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="credential_requests"

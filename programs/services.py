@@ -22,6 +22,7 @@ from accounts.models import User
 from core.dates import add_months, check_within
 from core.exceptions import Conflict, require
 from core.money import to_amount
+from core.workflow import check_move, lock, transition
 from programs.models import (
     BadgeIssuer,
     CapRule,
@@ -223,32 +224,18 @@ def program_transition(*, actor: User, program: Program, to_status: str, reason:
         raise ValidationError(
             {"to_status": _("“%(status)s” is not a program status.") % {"status": to_status}}
         )
-    if to_status not in Program.TRANSITIONS[locked.status]:
-        raise Conflict(
-            _("A program that is %(from)s cannot become %(to)s.")
-            % {"from": locked.get_status_display().lower(), "to": Program.Status(to_status).label.lower()}
-        )
+    check_move(locked, to_status)
     if to_status == Program.Status.OPEN:
         if not locked.rounds.exists():
             raise ValidationError(_("Add at least one funding round before opening the program."))
         if locked.budget.total <= 0:
             raise ValidationError(_("Give the program a budget before opening it."))
-    from_status = locked.status
-    locked.status = to_status
-    locked.save(update_fields=["status", "updated_at"])
-    ProgramEvent.objects.create(
-        program=locked,
-        actor=actor,
-        action="status",
-        from_status=from_status,
-        to_status=to_status,
-        reason=reason,
-    )
+    transition(locked, to_status, actor=actor, action="status", reason=reason)
     return locked
 
 
 def _lock_configurable(actor: User, program: Program) -> Program:
-    locked = Program.objects.select_for_update().get(pk=program.pk)
+    locked = lock(program)
     require(can_manage_program(actor, locked))
     if locked.status == Program.Status.ARCHIVED:
         raise Conflict(_("An archived program cannot be changed."))
@@ -565,18 +552,14 @@ def _decide_request(
 ) -> CredentialRequest:
     locked = CredentialRequest.objects.select_for_update().get(pk=request.pk)
     require(can_manage_catalog(actor))
-    if to_status not in CredentialRequest.TRANSITIONS[locked.status]:
-        raise Conflict(_("This request has already been decided."))
-    from_status = locked.status
-    locked.status, locked.decided_by, locked.decided_at, locked.decision_reason = (
+    check_move(locked, to_status)
+    locked.decided_by, locked.decided_at, locked.decision_reason = actor, timezone.now(), reason
+    transition(
+        locked,
         to_status,
-        actor,
-        timezone.now(),
-        reason,
-    )
-    locked.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
-    CredentialRequestEvent.objects.create(
-        request=locked, actor=actor, from_status=from_status, to_status=to_status, reason=reason
+        actor=actor,
+        reason=reason,
+        fields=("decided_by", "decided_at", "decision_reason"),
     )
     return locked
 

@@ -70,6 +70,7 @@ from accounts.models import User
 from accounts.permissions import AnyUser, Decision, has_any_role, is_signed_in
 from accounts.roles import Role
 from core.exceptions import Conflict, NotAllowed
+from core.workflow import may_move, transition
 from employers.models import Pledge
 from grants.models import Application, Outcome, Payment
 from reporting.figures import ReportFilter, check_filter_dates
@@ -693,12 +694,11 @@ def export_job_retry(*, actor: User, job: ExportJob) -> ExportJob:
 def _move(job_id: int, to: str, **fields: Any) -> ExportJob | None:
     with transaction.atomic():
         job = ExportJob.objects.select_for_update().get(pk=job_id)
-        if to not in ExportJob.TRANSITIONS[job.status]:
+        if not may_move(job, to):
             return None
-        job.status = to
         for name, value in fields.items():
             setattr(job, name, value)
-        job.save(update_fields=["status", *fields])
+        transition(job, to, actor=None, fields=tuple(fields))
         return job
 
 
@@ -788,14 +788,18 @@ def export_job_run(job_id: int) -> str:
             handle.seek(0)
             with transaction.atomic():
                 locked = ExportJob.objects.select_for_update().get(pk=job.pk)
-                if ExportJob.Status.DONE not in ExportJob.TRANSITIONS[locked.status]:
+                if not may_move(locked, ExportJob.Status.DONE):
                     return str(locked.status)
                 locked.file.save(name, File(handle, name=name), save=False)
-                locked.status = ExportJob.Status.DONE
                 locked.rows_done = rows
                 locked.rows_total = rows
                 locked.finished_at = timezone.now()
-                locked.save(update_fields=["file", "status", "rows_done", "rows_total", "finished_at"])
+                transition(
+                    locked,
+                    ExportJob.Status.DONE,
+                    actor=None,
+                    fields=("file", "rows_done", "rows_total", "finished_at"),
+                )
         return ExportJob.Status.DONE
     except Exception as error:  # noqa: BLE001 - every failure is recorded on the job, never left running
         logger.exception("Export job %s failed", job_id)
@@ -838,11 +842,10 @@ def export_jobs_sweep(
     swept: list[ExportJob] = []
     with transaction.atomic():
         for job in candidates.select_for_update(skip_locked=True).order_by("pk")[:limit]:
-            if ExportJob.Status.FAILED not in ExportJob.TRANSITIONS[job.status]:
+            if not may_move(job, ExportJob.Status.FAILED):
                 continue
             job.error = STOPPED_RUNNING if job.status == ExportJob.Status.RUNNING else STOPPED_QUEUED
-            job.status = ExportJob.Status.FAILED
             job.finished_at = now
-            job.save(update_fields=["status", "error", "finished_at"])
+            transition(job, ExportJob.Status.FAILED, actor=None, fields=("error", "finished_at"))
             swept.append(job)
     return swept

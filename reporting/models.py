@@ -39,6 +39,9 @@ class ExportJob(models.Model):
         Status.DONE: set(),
         Status.FAILED: set(),  # retried as a new job
     }
+    # A job's moves are its own record (times, progress, error): a piece of work, not a case, it keeps no
+    # event rows.
+    WORKFLOW_EVENT = None
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="export_jobs")
     kind = models.CharField(max_length=16, choices=Kind.choices)
@@ -85,6 +88,14 @@ class SummaryRun(models.Model):
         BUILDING = "building", _("Building")
         READY = "ready", _("Ready")
         FAILED = "failed", _("Failed")
+
+    TRANSITIONS: ClassVar[dict[str, set[str]]] = {
+        Status.BUILDING: {Status.READY, Status.FAILED},
+        Status.READY: set(),
+        Status.FAILED: set(),
+    }
+    # A derived cache's build: its own record (times, error) is all it keeps, no event rows.
+    WORKFLOW_EVENT = None
 
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.BUILDING)
     started_at = models.DateTimeField(auto_now_add=True)

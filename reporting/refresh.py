@@ -21,6 +21,7 @@ from django.db.models import Field as DjangoField
 from django.db.models.functions import Coalesce, TruncDate, TruncQuarter
 from django.utils import timezone
 
+from core.workflow import transition
 from grants.models import Application, Outcome
 from programs.models import LedgerEntry
 from reporting.equity import DIMENSIONS, group_of, partition_counts
@@ -200,12 +201,11 @@ def refresh_summaries(*, progress: Callable[[str], None] | None = None) -> Summa
     started = time.perf_counter()
 
     def finish(status: str, **fields: Any) -> None:
-        run.status = status
         run.finished_at = timezone.now()
         run.milliseconds = round((time.perf_counter() - started) * 1000)
         for name, value in fields.items():
             setattr(run, name, value)
-        run.save(update_fields=["status", "finished_at", "milliseconds", *fields])
+        transition(run, status, actor=None, fields=("finished_at", "milliseconds", *fields))
 
     try:
         with transaction.atomic():

@@ -488,3 +488,45 @@ def test_race_the_same_payment_recorded_concurrently_is_paid_once() -> None:
     assert payment.status == P.PAID
     assert payment.events.filter(action="paid").count() == 1
     assert ledger_reconcile(Program.objects.filter(pk=payment.application.program_id)) == []
+
+
+def test_every_move_of_a_batch_is_an_event_with_who_and_when() -> None:
+    application, payment, batch, officer = _sent_payment()
+    content = f"payment_reference,result,paid_on\n{payment.reference},paid,{TODAY}\n".encode()
+    payment_batch_reconcile(actor=officer, batch=batch, content=content)
+    batch.refresh_from_db()
+    assert batch.exported_by == officer
+    assert batch.exported_at is not None
+    moves = [(e.action, e.from_status, e.to_status, e.actor) for e in batch.events.order_by("id")]
+    assert moves == [
+        ("created", "", "draft", officer),
+        ("exported", "draft", "exported", officer),
+        ("sent", "exported", "sent", officer),
+        ("reconciled", "sent", "reconciled", officer),
+    ]
+    exported = batch.events.get(action="exported")
+    assert exported.payload == {"sha256": batch.export_sha256}
+
+
+def test_a_discarded_batch_keeps_its_reason_as_an_event() -> None:
+    application, _claim, _manager = verified_application()
+    officer = finance_officer()
+    payment, _done = payment_approve(actor=officer, application=application)
+    draft = payment_batch_create(actor=officer, currency=payment.currency).batch
+    payment_batch_discard(actor=officer, batch=draft, reason="Wrong selection")
+    last = draft.events.order_by("id").last()
+    assert last is not None
+    assert (last.action, last.from_status, last.to_status, last.reason) == (
+        "discarded",
+        "draft",
+        "discarded",
+        "Wrong selection",
+    )
+
+
+def test_exporting_again_or_sending_again_writes_no_second_event() -> None:
+    _application, _payment, batch, officer = _sent_payment()
+    before = batch.events.count()
+    payment_batch_export(actor=officer, batch=batch)
+    payment_batch_mark_sent(actor=officer, batch=batch)
+    assert batch.events.count() == before
