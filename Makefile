@@ -50,7 +50,7 @@ worker: migrate
 	$(PY) manage.py db_worker
 
 # Tests run with DEBUG off, as in production; the key only signs test sessions.
-TEST_ENV := DJANGO_DEBUG=false DJANGO_SECRET_KEY=test-only-secret-key-not-for-any-deployment
+TEST_ENV := DJANGO_DEBUG=false DJANGO_SECRET_KEY=test-only-secret-key-not-for-any-deployment SKILLSFUND_DEMO_APP=true
 
 # The suite runs in TEST_WORKERS processes (pytest-xdist), one test file per process at a time so that a
 # module's shared records are built once; TEST_WORKERS=0 runs it in this process alone.

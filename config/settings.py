@@ -58,6 +58,10 @@ INSTALLED_APPS = [
     "grants",
     "reporting",
 ]
+# The demo data (`make demo`, the tests): on by default only with DJANGO_DEBUG, never in production.
+DEMO_APP = env.bool("SKILLSFUND_DEMO_APP", default=DEBUG)
+if DEMO_APP:
+    INSTALLED_APPS.append("demo")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -17,7 +17,11 @@ PRODUCTION_ENV = {
 
 
 def run_python(code: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    clean = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "DATABASE_"))}
+    clean = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "DATABASE_")) and key != "SKILLSFUND_DEMO_APP"
+    }
     clean.update({"DJANGO_SETTINGS_MODULE": "config.settings", **env})
     return subprocess.run(  # noqa: S603 - our own interpreter and code
         [sys.executable, "-c", code],
@@ -37,6 +41,20 @@ def test_debug_is_off_unless_set() -> None:
     result = run_python(SHOW.format(expr="s.DEBUG"), {"DJANGO_SECRET_KEY": "x" * 60})
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().endswith("False")
+
+
+def test_the_demo_app_is_not_installed_in_production() -> None:
+    apps = "[app.label for app in __import__('django.apps').apps.apps.get_app_configs()]"
+    production = run_python(SHOW.format(expr=apps), PRODUCTION_ENV)
+    assert production.returncode == 0, production.stderr
+    assert "'demo'" not in production.stdout
+    assert "'grants'" in production.stdout
+    development = run_python(SHOW.format(expr=apps), {"DJANGO_DEBUG": "true"})
+    assert "'demo'" in development.stdout
+    asked = run_python(SHOW.format(expr=apps), {**PRODUCTION_ENV, "SKILLSFUND_DEMO_APP": "true"})
+    assert "'demo'" in asked.stdout
+    commands = "__import__('django.core.management').core.management.get_commands()"
+    assert "seed_demo" not in run_python(SHOW.format(expr=commands), PRODUCTION_ENV).stdout
 
 
 def test_refuses_to_start_without_a_secret_key_when_debug_is_off() -> None:
@@ -85,7 +103,11 @@ def test_the_web_workers_tune_the_cycle_collector() -> None:
 
 
 def test_production_values_pass_check_deploy() -> None:
-    clean = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "DATABASE_"))}
+    clean = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "DATABASE_")) and key != "SKILLSFUND_DEMO_APP"
+    }
     result = subprocess.run(  # noqa: S603
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,

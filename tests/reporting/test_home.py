@@ -1,9 +1,9 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from accounts.demo import DEMO_ACCOUNTS
 from accounts.models import RoleChange, User
 from accounts.roles import Role
+from demo.accounts import DEMO_ACCOUNTS
 from tests.accounts.factories import UserFactory, user_with_role
 
 pytestmark = pytest.mark.django_db

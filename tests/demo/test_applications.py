@@ -7,14 +7,14 @@ from collections import Counter
 import pytest
 from django.utils import timezone
 
-from accounts.demo import seed_demo_accounts
 from accounts.models import User
 from core.demographics import minimum_categories
-from grants import demo
-from grants.demo import PEOPLE_DOMAIN, seed_demo_applications
-from grants.demo_awards import AFTER_APPROVAL
+from demo import applications as demo
+from demo.accounts import seed_demo_accounts
+from demo.applications import PEOPLE_DOMAIN, seed_demo_applications
+from demo.awards import AFTER_APPROVAL
+from demo.programs import seed_demo_programs
 from grants.models import Application, DecisionLetter, Demographics, Review
-from programs.demo import seed_demo_programs
 from programs.selectors import ledger_reconcile
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,4 @@
-"""Demo employers at work (issue 6): the employers' own records (employers.demo), then what they do with
+"""Demo employers at work (issue 6): the employers' own records (demo.employers), then what they do with
 grants' services: hires of candidates, invitations to candidates, and applications filed for employees.
 
 - Workers with verified awards are the candidates. If too few of them opted in to being contacted by
@@ -25,7 +25,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from employers.demo import (
+from demo.applications import PEOPLE_DOMAIN
+from demo.employers import (
     EMPLOYER_EMAIL,
     EMPLOYERS,
     MANAGER_EMAIL,
@@ -36,7 +37,6 @@ from employers.demo import (
 )
 from employers.models import Employer, JobRole, Representative
 from grants import services
-from grants.demo import PEOPLE_DOMAIN
 from grants.matching import VERIFIED_COMPLETION, candidates_for_role
 from grants.models import Application, WorkerProfile
 from grants.services_employer import employer_application_create
@@ -211,7 +211,7 @@ def _filings() -> int:
 
 @transaction.atomic
 def seed_demo_matching(*, rng_seed: int = SEED) -> dict[str, Any]:
-    """Seed the demo employers (employers.demo) with job roles matching the credentials of opted-in workers
+    """Seed the demo employers (demo.employers) with job roles matching the credentials of opted-in workers
     with verified awards, then hires, candidate invitations and employer@'s filings. Returns counts; all
     zero if the demo employers exist already."""
     made: dict[str, Any] = {"opted_in": 0, "hires": 0, "outcomes": 0, "invitations": 0, "filings": 0}

@@ -633,7 +633,7 @@ class DemoProgram:
 
 
 # The worker programs ran two earlier rounds (about 20 and 11 months ago) before the open one, so the demo
-# shows six quarters of history (grants.demo_history fills them). Rounds of a program may not overlap.
+# shows six quarters of history (demo.history fills them). Rounds of a program may not overlap.
 HISTORY_ROUNDS = (DemoRound(-610, -335), DemoRound(-335, -60), DemoRound(-60, 120))
 
 

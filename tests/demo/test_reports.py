@@ -20,8 +20,8 @@ from rest_framework.test import APIClient
 
 from accounts.models import User
 from core.dates import quarter_of
-from grants import demo
-from grants.demo_history import HISTORY_DOMAIN, seed_demo_history
+from demo import applications as demo
+from demo.history import HISTORY_DOMAIN, seed_demo_history
 from grants.models import Application, ApplicationEvent, Outcome, Payment
 from programs.selectors import ledger_reconcile
 

@@ -17,7 +17,7 @@ program manager (who verifies employers, decides pledges and verifies progress r
 employer@demo.skillsfund.test represents Brightpath Software (verified, an active pledge with reports, roles
 and a pending invitation); employer2@demo.skillsfund.test represents Harborview Home Care (awaiting
 verification, a draft pledge). Hires, candidate invitations and applications filed for employees are made
-by grants.demo_matching, which may use grants' services.
+by demo.matching, which may use grants' services.
 
 Behind the services' backs only dates move, never a status: pledges', reports' and employers' timestamps are
 spread over the past quarters, pledges that started over a year ago are drafted as starting today and their
@@ -315,7 +315,7 @@ EMPLOYERS: tuple[DemoEmployer, ...] = (
         "active_roles",
     ),
 )
-# Plans with an active pledge whose roles the demo fills (grants.demo_matching records hires into them).
+# Plans with an active pledge whose roles the demo fills (demo.matching records hires into them).
 ROLE_PLANS = ("demo", "active_roles", "in_name_only")
 
 

@@ -57,8 +57,7 @@ from core.openbadges import (
     sign_badge_data_integrity,
     sign_badge_jwt,
 )
-from grants import services
-from grants.demo import (
+from demo.applications import (
     ITA,
     MANAGER_EMAIL,
     PEOPLE_DOMAIN,
@@ -73,6 +72,7 @@ from grants.demo import (
     _credential,
     _review,
 )
+from grants import services
 from grants.models import (
     Application,
     Clawback,

@@ -7,17 +7,18 @@ import re
 import pytest
 from django.core.exceptions import ValidationError
 
-from accounts.demo import seed_demo_accounts
 from accounts.models import User
-from grants import demo
-from grants.demo import seed_demo_applications
-from grants.demo_awards import (
+from demo import applications as demo
+from demo.accounts import seed_demo_accounts
+from demo.applications import seed_demo_applications
+from demo.awards import (
     AFTER_APPROVAL,
     DEMO_ISSUER_ID,
     certificate_pdf,
     demo_tampered_badge,
     seed_demo_awards,
 )
+from demo.programs import seed_demo_programs
 from grants.models import (
     Application,
     ApplicationDocument,
@@ -31,7 +32,6 @@ from grants.models import (
     PaymentEvent,
 )
 from grants.services_awards import check_badge, completion_claim
-from programs.demo import seed_demo_programs
 from programs.models import BadgeIssuer, LedgerEntry
 from programs.selectors import ledger_reconcile
 

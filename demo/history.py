@@ -1,7 +1,7 @@
 """Demo history (issue 7): six quarters of earlier applications to the worker programs, so the dashboards,
 equity tables, outcome figures and quarterly reports have something to show.
 
-The demo programs SKILLCREDIT-26 and ITA-26 ran two earlier rounds (programs.demo.HISTORY_ROUNDS) before
+The demo programs SKILLCREDIT-26 and ITA-26 ran two earlier rounds (demo.programs.HISTORY_ROUNDS) before
 the open one. This module fills those rounds, from the start of the quarter six quarters before today's,
 with about 1,500 fictional workers (`firstname.lastname.N@history.demo.skillsfund.test`, unusable
 passwords), more each quarter, and takes each application as far as its dates allow:
@@ -28,9 +28,9 @@ has nothing to catch up on. Not written for history: documents (claims carry no 
 and reviewer assignments, letters (made when first downloaded) and notices.
 
 The race and ethnicity answers keep Native Hawaiian or Pacific Islander and Middle Eastern or North African
-people few (together with grants.demo's, fewer than 10 each), so the equity tables show a suppressed group
-beside large groups with real numbers. No disparity is built in: approval and employment odds do not depend
-on any demographic answer.
+people few (together with demo.applications's, fewer than 10 each), so the equity tables show a
+suppressed group beside large groups with real numbers. No disparity is built in: approval and employment
+odds do not depend on any demographic answer.
 
 A fixed random seed makes every run produce the same data (apart from "now"). Running it again when the
 history exists does nothing.
@@ -65,8 +65,7 @@ from core.demographics import (
     age_in_years,
     reporting_group,
 )
-from grants import services
-from grants.demo import (
+from demo.applications import (
     FIRST_NAMES,
     ITA,
     LAST_NAMES,
@@ -82,7 +81,8 @@ from grants.demo import (
     _pick,
     _profile,
 )
-from grants.demo_awards import CANCEL_BY_WORKER, CLAWBACK_EXPLANATION, EMPLOYERS, FINANCE_EMAIL, VERIFY_NOTES
+from demo.awards import CANCEL_BY_WORKER, CLAWBACK_EXPLANATION, EMPLOYERS, FINANCE_EMAIL, VERIFY_NOTES
+from grants import services
 from grants.models import (
     Application,
     ApplicationEvent,
@@ -112,7 +112,7 @@ DEFAULT_COUNT = 1500
 ADULT = 19  # the youngest age at submission (the programs are for adults)
 QUARTERS = 6  # history starts this many quarters before today's quarter
 ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
-# The few people in the small groups (grants.demo adds at most 7 and 8 of its own).
+# The few people in the small groups (demo.applications adds at most 7 and 8 of its own).
 SMALL_GROUPS = {"nhpi": 2, "mena": 2}
 # Of those submitted: withdrawn before a decision, then not approved (by program), the rest approved.
 WITHDRAWN_SHARE = 0.06

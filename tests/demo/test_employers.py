@@ -5,9 +5,14 @@ rendered) serves all checks."""
 
 import pytest
 
-from accounts.demo import seed_demo_accounts
 from accounts.models import User
-from employers.demo import DEMO_EMPLOYER_EIN
+from demo import applications as demo
+from demo.accounts import seed_demo_accounts
+from demo.applications import seed_demo_applications
+from demo.awards import seed_demo_awards
+from demo.employers import DEMO_EMPLOYER_EIN
+from demo.matching import seed_demo_matching
+from demo.programs import seed_demo_programs
 from employers.models import (
     CandidateInvitation,
     Employer,
@@ -21,13 +26,8 @@ from employers.models import (
     RepresentativeInvitation,
 )
 from employers.selectors import employer_list, employers_for_user, pledge_progress, pledges_with_progress
-from grants import demo
-from grants.demo import seed_demo_applications
-from grants.demo_awards import seed_demo_awards
-from grants.demo_matching import seed_demo_matching
 from grants.matching import candidates_for_role, roles_with_candidates_for
 from grants.models import Application, Outcome, WorkerProfile
-from programs.demo import seed_demo_programs
 
 pytestmark = pytest.mark.django_db
 

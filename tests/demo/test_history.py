@@ -8,9 +8,10 @@ import pytest
 from django.db.models import Sum
 from django.utils import timezone
 
-from accounts.demo import seed_demo_accounts
 from accounts.models import User
-from grants.demo_history import HISTORY_DOMAIN, seed_demo_history
+from demo.accounts import seed_demo_accounts
+from demo.history import HISTORY_DOMAIN, seed_demo_history
+from demo.programs import seed_demo_programs
 from grants.models import (
     Application,
     ApplicationEvent,
@@ -21,7 +22,6 @@ from grants.models import (
     PaymentBatch,
 )
 from grants.services_payments import batch_csv
-from programs.demo import seed_demo_programs
 from programs.models import LedgerEntry, ProgramBudget
 from programs.selectors import ledger_reconcile
 

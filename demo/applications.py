@@ -13,7 +13,7 @@ Race and ethnicity answers follow SPD 15 (core/demographics.py) and deliberately
 groups (fewer than 10 Native Hawaiian or Pacific Islander, fewer than 10 Middle Eastern or North
 African people) so small-cell suppression can be shown.
 
-Prerequisites: the demo accounts (accounts.demo) and programs (programs.demo) exist and the programs'
+Prerequisites: the demo accounts (demo.accounts) and programs (demo.programs) exist and the programs'
 current rounds are open.
 """
 

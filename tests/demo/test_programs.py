@@ -8,7 +8,7 @@ from django.apps import apps
 from django.core.management import call_command
 from django.db.models import Count, Sum
 
-from programs.demo import DEMO_PROGRAM_CODES, HEALTHCARE
+from demo.programs import DEMO_PROGRAM_CODES, HEALTHCARE
 from programs.models import (
     Credential,
     CredentialRequest,

@@ -8,16 +8,16 @@ from django.db.models import Count
 from django.test.utils import override_settings
 from tqdm import tqdm
 
-from accounts.demo import DEMO_ACCOUNTS, seed_demo_accounts
 from accounts.models import User
+from demo.accounts import DEMO_ACCOUNTS, seed_demo_accounts
+from demo.applications import seed_demo_applications
+from demo.awards import AFTER_APPROVAL, demo_tampered_badge, seed_demo_awards
+from demo.history import DEFAULT_COUNT as HISTORY_COUNT
+from demo.history import seed_demo_history
+from demo.matching import seed_demo_matching
+from demo.programs import DEMO_PROGRAM_CODES, seed_demo_programs
 from employers.models import Employer, Hire, Pledge
-from grants.demo import seed_demo_applications
-from grants.demo_awards import AFTER_APPROVAL, demo_tampered_badge, seed_demo_awards
-from grants.demo_history import DEFAULT_COUNT as HISTORY_COUNT
-from grants.demo_history import seed_demo_history
-from grants.demo_matching import seed_demo_matching
 from grants.models import Application, Outcome, Payment, PaymentBatch
-from programs.demo import DEMO_PROGRAM_CODES, seed_demo_programs
 from programs.models import Credential, CredentialRequest, Program
 from reporting.refresh import refresh_summaries
 
