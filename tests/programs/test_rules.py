@@ -323,3 +323,11 @@ def test_the_explanation_says_what_binds_and_what_is_used() -> None:
         copay.explanation
         == "The most you can receive is 2,700.00, set by the course cost less your 10% co-payment."
     )
+
+
+def test_every_rule_kind_a_program_can_choose_has_its_check_and_no_other() -> None:
+    from programs.models import EligibilityRule
+    from programs.rules import CREDENTIAL_RULE_KINDS, RULE_KINDS
+
+    assert set(RULE_KINDS) == set(EligibilityRule.Kind.values)
+    assert {"credential_max_hours", "credential_max_months"} == CREDENTIAL_RULE_KINDS
