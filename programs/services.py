@@ -552,7 +552,6 @@ def _decide_request(
 ) -> CredentialRequest:
     locked = CredentialRequest.objects.select_for_update().get(pk=request.pk)
     require(can_manage_catalog(actor))
-    check_move(locked, to_status)
     locked.decided_by, locked.decided_at, locked.decision_reason = actor, timezone.now(), reason
     transition(
         locked,
