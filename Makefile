@@ -143,12 +143,12 @@ LOAD_PG ?= postgres://postgres@127.0.0.1:5432
 LOAD_TIME ?= 30s
 LOAD_USERS ?= 40
 LOAD_SPAWN_RATE ?= 20
-# gthread: each worker process serves LOAD_GUNICORN_THREADS requests at once (one waits on PostgreSQL while
-# another runs) and keeps clients' connections open between requests (locust reuses them), which sync
-# workers cannot. See docs/quality.md for the settings compared.
-LOAD_GUNICORN_WORKERS ?= 3
-LOAD_GUNICORN_THREADS ?= 4
-LOAD_GUNICORN_ARGS ?= --worker-class gthread --threads $(LOAD_GUNICORN_THREADS) --keep-alive 5
+# gunicorn's sync workers, two per core, as docs/deployment.md runs them: on these 2 cores they served more
+# requests with less CPU per request and a lower p95 than gthread (3 workers x 4 threads) in each of three
+# side-by-side rounds (docs/quality.md, "Sync workers, 2026-12-07"). LOAD_GUNICORN_ARGS picks another, e.g.
+# LOAD_GUNICORN_ARGS="--worker-class gthread --threads 4 --keep-alive 5".
+LOAD_GUNICORN_WORKERS ?= 4
+LOAD_GUNICORN_ARGS ?= --worker-class sync
 LOAD_DIR := var/load
 LOAD_STATIC := var/load-static
 LOAD_ENV := DJANGO_DEBUG=false DJANGO_SECRET_KEY=load-only-$$(date +%s)-throwaway-not-a-real-secret-key-0123456789 \
