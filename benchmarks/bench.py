@@ -209,8 +209,8 @@ def _cursor_at(user: Any, params: str, page: int, size: int) -> tuple[str | None
 
     from django.http import QueryDict
 
+    from grants.applications.selectors import review_queue
     from grants.permissions import applications_visible_to
-    from grants.selectors import review_queue
 
     _filterset, rows = review_queue(applications_visible_to(user), QueryDict(params))
     total = rows.count()  # once, untimed

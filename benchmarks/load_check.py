@@ -14,7 +14,7 @@ failure; `reconcile_ledger` reports no mismatch; every count equals what the log
 (nothing lost, nothing doubled).
 
 Each successful request of the locustfile writes one line (action, application id) to the log; what each
-action writes to the database (see grants/services.py):
+action writes to the database (see grants/applications/services.py):
 - create: an application (draft) and its "created" event;
 - upload: a document and a "document_added" event;
 - submit: a "submitted" event and a notice to the applicant;

@@ -82,7 +82,7 @@ def main() -> None:
     from accounts.models import RoleChange, User
     from accounts.roles import Role
     from accounts.services import invited_user_activate, invited_user_create, staff_user_create
-    from grants.services import worker_profile_save
+    from grants.applications.services import worker_profile_save
     from programs.models import Program
     from programs.services import (
         credential_save,

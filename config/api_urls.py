@@ -18,16 +18,15 @@ from employers.api import (
     ProgressReportViewSet,
     RepresentativeViewSet,
 )
-from grants.api import ApplicationViewSet, DemographicsView, WorkerProfileView
-from grants.api_awards import (
+from grants.api import ApplicationViewSet
+from grants.applications.api import DemographicsView, WorkerProfileView
+from grants.awards.api import (
     ClaimViewSet,
-    ClawbackViewSet,
     OutcomeFollowUpViewSet,
     OutcomeViewSet,
-    PaymentBatchViewSet,
-    PaymentViewSet,
 )
-from grants.api_matching import HireViewSet, MatchViewSet
+from grants.matching.api import HireViewSet, MatchViewSet
+from grants.payments.api import ClawbackViewSet, PaymentBatchViewSet, PaymentViewSet
 from programs.api import (
     PROGRAM_CODE_REGEX,
     CredentialRequestViewSet,

@@ -20,7 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from core.exceptions import ApplicationError, require
+from core.exceptions import ApplicationError, Verdict, require
 from core.filters import StrictFilterBackend
 from core.parsers import JSONParser
 
@@ -70,6 +70,13 @@ def may(predicate: Callable[[Any, Any], Any]) -> Callable[[Any, Any], None]:
     return check
 
 
+def require_role(user: Any, decision: Verdict) -> None:
+    """The role check for a whole resource: a refusal is a 403 with its reason; the anonymous are left to
+    authentication, which answers them 401 (with WWW-Authenticate)."""
+    if getattr(user, "is_authenticated", False):
+        require(decision)
+
+
 def actor(request: HttpRequest | Request) -> Any:
     """The signed-in person making the request (an accounts.models.User): views and viewsets call it
     after authentication, so it is never anonymous where a service takes it."""
@@ -107,7 +114,8 @@ class AnswerInsideTheWrite:
 
     `actions_answering_from_the_service` names a viewset's actions that build their answer from the
     objects their service returned and read nothing afterwards: they run without the outer transaction,
-    which would only cost a savepoint per service (grants.api.ApplicationViewSet's busiest writes)."""
+    which would only cost a savepoint per service (grants.applications.api.ApplicationViewSet's busiest
+    writes)."""
 
     actions_answering_from_the_service: frozenset[str] = frozenset()
 

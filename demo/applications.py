@@ -1,6 +1,6 @@
 """Demo applications: a few hundred fictional workers applying to the demo programs, in every state.
 
-Everything goes through the services (grants/services.py), acting as the worker, the demo program
+Everything goes through the services (grants/applications/services.py), acting as the worker, the demo program
 manager and the demo reviewer, so the demo has the same events, snapshots, ledger commitments and
 notices as real use. Afterwards only timestamps are moved into the past (Application.created_at,
 submitted_at and decided_at, and the matching request, assignment and review times), so that reports
@@ -33,8 +33,8 @@ from tqdm import tqdm
 from accounts.models import User
 from accounts.roles import Role
 from core.demographics import PREFER_NOT_TO_SAY, RACE_ETHNICITY_DETAILS, age_in_years
-from grants import services
-from grants.letters import letter_generate
+from grants.applications import services
+from grants.applications.letters import letter_generate
 from grants.models import (
     Application,
     ApplicationDocument,

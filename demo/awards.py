@@ -1,6 +1,6 @@
 """Demo awards (issue 5): what happens to the approved demo applications after approval.
 
-Everything goes through the services (grants/services_awards.py, services_payments.py,
+Everything goes through the services (grants/awards/services.py, services_payments.py,
 services_outcomes.py, programs.services), acting as the worker, the demo program manager (who verifies
 completion claims) and the demo finance officer (who approves, batches and reconciles payments, so the
 maker-checker rule holds without a second finance officer). The only writes behind the services' backs are
@@ -72,7 +72,16 @@ from demo.applications import (
     _credential,
     _review,
 )
-from grants import services
+from grants.applications import services
+from grants.awards.outcomes import outcome_follow_ups_send, outcome_report, outcome_verify
+from grants.awards.services import (
+    award_cancel,
+    award_enrol,
+    awards_expire_due,
+    completion_claim,
+    completion_reject,
+    completion_verify,
+)
 from grants.models import (
     Application,
     Clawback,
@@ -83,16 +92,7 @@ from grants.models import (
     PaymentBatch,
     Review,
 )
-from grants.services_awards import (
-    award_cancel,
-    award_enrol,
-    awards_expire_due,
-    completion_claim,
-    completion_reject,
-    completion_verify,
-)
-from grants.services_outcomes import outcome_follow_ups_send, outcome_report, outcome_verify
-from grants.services_payments import (
+from grants.payments.services import (
     clawback_record,
     payment_approve,
     payment_batch_create,

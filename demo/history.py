@@ -82,7 +82,9 @@ from demo.applications import (
     _profile,
 )
 from demo.awards import CANCEL_BY_WORKER, CLAWBACK_EXPLANATION, EMPLOYERS, FINANCE_EMAIL, VERIFY_NOTES
-from grants import services
+from grants.applications import services
+from grants.applications.selectors import rule_profile
+from grants.awards.services import FOLLOW_UP_OFFSET, FOLLOW_UP_QUARTERS
 from grants.models import (
     Application,
     ApplicationEvent,
@@ -96,9 +98,7 @@ from grants.models import (
     PaymentEvent,
     WorkerProfile,
 )
-from grants.selectors import rule_profile
-from grants.services_awards import FOLLOW_UP_OFFSET, FOLLOW_UP_QUARTERS
-from grants.services_payments import batch_csv, payee_for
+from grants.payments.services import batch_csv, payee_for
 from programs.models import FundingRound, LedgerEntry, Program, ProgramBudget, ProgramCredential
 from programs.rules import Usage, maximum_award
 from programs.selectors import program_eligibility
@@ -298,7 +298,7 @@ def _apply(
     )
     amount = min(credential.cost, caps.maximum)
     created = max(funding_round.opens_at, submitted - timedelta(hours=rng.randint(1, 24 * 6)))
-    group, rank = services._priority(program, worker, profile)
+    group, rank = services.priority_for(program, worker, profile)
     application = Application(
         reference=_reference(history, "SF", created),
         applicant=worker,

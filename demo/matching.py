@@ -36,11 +36,11 @@ from demo.employers import (
     seed_demo_employers,
 )
 from employers.models import Employer, JobRole, Representative
-from grants import services
-from grants.matching import VERIFIED_COMPLETION, candidates_for_role
+from grants.applications import services
+from grants.applications.employer import employer_application_create
+from grants.matching.selectors import VERIFIED_COMPLETION, candidates_for_role
+from grants.matching.services import candidate_hire_record, candidate_invite
 from grants.models import Application, WorkerProfile
-from grants.services_employer import employer_application_create
-from grants.services_matching import candidate_hire_record, candidate_invite
 from programs.models import Credential, Program, ProgramCredential
 from programs.selectors import open_round
 

@@ -21,8 +21,8 @@ from django.utils import timezone
 from playwright.sync_api import Locator, Page, expect
 
 from e2e.conftest import assert_accessible, sign_in
+from grants.awards.services import completion_verify
 from grants.models import Application, Payment, PaymentBatch
-from grants.services_awards import completion_verify
 from tests.grants.factories import claimed_application, finance_officer, funded_setup, verified_application
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -1,5 +1,5 @@
 """The employers API: employers, representatives, pledges with their progress reports, and job roles.
-Thin, like programs/api.py and grants/api.py: serializers parse, services write, selectors read.
+Thin, like programs/api.py and grants/applications/api.py: serializers parse, services write, selectors read.
 
 Order of refusals: something the caller may not see is a 404 (another employer's records look exactly
 like records that do not exist); something they may see but not do this way is a 403 (checked before the

@@ -25,7 +25,7 @@ ethnicity, sex, veteran status, disability, age band) — those are published on
 Reviewers, workers and employer representatives export nothing here.
 
 Every text cell that starts with = + - @ (or a tab or carriage return) gets a leading quote, so a
-spreadsheet never runs it as a formula (as grants.services_payments does for payment batches).
+spreadsheet never runs it as a formula (as grants.payments.services does for payment batches).
 
 CSV on PostgreSQL (``csv_chunks``): ``COPY (<the export's SELECT>) TO STDOUT (FORMAT csv)`` read block by
 block through psycopg's ``cursor.copy()``, about ten times faster than building lines in Python. The

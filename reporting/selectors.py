@@ -174,7 +174,7 @@ def _worker_items(user: User) -> list[AttentionItem]:
 
 def _worker_lists(user: User) -> list[AttentionList]:
     """Outcome questions waiting for an answer and credentials earned (at most ten each). Two queries."""
-    from grants.selectors import credentials_earned, open_follow_ups
+    from grants.applications.selectors import credentials_earned, open_follow_ups
 
     lists = []
     questions = open_follow_ups(user)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from grants import services
+from grants.applications import services
 from tests.grants.factories import draft_application, pdf_upload, submitted_application
 
 pytestmark = pytest.mark.django_db

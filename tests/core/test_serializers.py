@@ -4,7 +4,11 @@ import pytest
 from rest_framework import serializers
 
 from core.serializers import ModelSerializer
-from grants.serializers import ApplicationMinimalSerializer, ApplicationSerializer, ApplicationStaffSerializer
+from grants.applications.serializers import (
+    ApplicationMinimalSerializer,
+    ApplicationSerializer,
+    ApplicationStaffSerializer,
+)
 
 
 def _described(fields: dict) -> dict:
@@ -43,9 +47,10 @@ def test_a_subclass_builds_its_own() -> None:
 def test_every_model_serializer_of_the_app_uses_it() -> None:
     import accounts.serializers
     import employers.serializers
-    import grants.serializers
-    import grants.serializers_awards
-    import grants.serializers_matching
+    import grants.applications.serializers
+    import grants.awards.serializers
+    import grants.matching.serializers
+    import grants.payments.serializers
     import programs.api_issuers
     import programs.serializers
     import reporting.serializers_exports
@@ -53,9 +58,10 @@ def test_every_model_serializer_of_the_app_uses_it() -> None:
     modules = [
         accounts.serializers,
         employers.serializers,
-        grants.serializers,
-        grants.serializers_awards,
-        grants.serializers_matching,
+        grants.applications.serializers,
+        grants.awards.serializers,
+        grants.payments.serializers,
+        grants.matching.serializers,
         programs.api_issuers,
         programs.serializers,
         reporting.serializers_exports,

@@ -19,6 +19,7 @@ from demo.awards import (
     seed_demo_awards,
 )
 from demo.programs import seed_demo_programs
+from grants.awards.services import check_badge, completion_claim
 from grants.models import (
     Application,
     ApplicationDocument,
@@ -31,7 +32,6 @@ from grants.models import (
     PaymentBatch,
     PaymentEvent,
 )
-from grants.services_awards import check_badge, completion_claim
 from programs.models import BadgeIssuer, LedgerEntry
 from programs.selectors import ledger_reconcile
 

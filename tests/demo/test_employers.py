@@ -26,7 +26,7 @@ from employers.models import (
     RepresentativeInvitation,
 )
 from employers.selectors import employer_list, employers_for_user, pledge_progress, pledges_with_progress
-from grants.matching import candidates_for_role, roles_with_candidates_for
+from grants.matching.selectors import candidates_for_role, roles_with_candidates_for
 from grants.models import Application, Outcome, WorkerProfile
 
 pytestmark = pytest.mark.django_db

@@ -21,7 +21,7 @@ from grants.models import (
     Payment,
     PaymentBatch,
 )
-from grants.services_payments import batch_csv
+from grants.payments.services import batch_csv
 from programs.models import LedgerEntry, ProgramBudget
 from programs.selectors import ledger_reconcile
 

@@ -4,7 +4,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from accounts.roles import Role
-from grants import services
+from grants.applications import services
 from grants.models import Application
 from programs.models import Program
 from tests.accounts.factories import user_with_role
@@ -76,7 +76,7 @@ def approved_application(**kwargs: object) -> tuple[Application, object]:
 
 
 def enrolled_application(**kwargs: object) -> tuple[Application, object]:
-    from grants.services_awards import award_enrol
+    from grants.awards.services import award_enrol
 
     application, manager = approved_application(**kwargs)
     return award_enrol(
@@ -86,7 +86,7 @@ def enrolled_application(**kwargs: object) -> tuple[Application, object]:
 
 def claimed_application(**kwargs: object):  # type: ignore[no-untyped-def]
     """An award with a completion claim (a certificate), the claim, and a manager of its program."""
-    from grants.services_awards import completion_claim
+    from grants.awards.services import completion_claim
 
     application, manager = enrolled_application(**kwargs)
     claim = completion_claim(
@@ -101,7 +101,7 @@ def claimed_application(**kwargs: object):  # type: ignore[no-untyped-def]
 
 def verified_application(**kwargs: object):  # type: ignore[no-untyped-def]
     """An award whose completion a manager verified; returns (application, claim, manager)."""
-    from grants.services_awards import completion_verify
+    from grants.awards.services import completion_verify
 
     application, claim, manager = claimed_application(**kwargs)
     claim = completion_verify(actor=manager, claim=claim)
@@ -115,7 +115,7 @@ def finance_officer():  # type: ignore[no-untyped-def]
 
 def paid_application(**kwargs: object):  # type: ignore[no-untyped-def]
     """An award paid through a batch; returns (application, payment, finance officer)."""
-    from grants.services_payments import (
+    from grants.payments.services import (
         payment_approve,
         payment_batch_create,
         payment_batch_export,

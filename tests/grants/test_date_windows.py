@@ -15,11 +15,11 @@ from rest_framework.test import APIClient
 
 from accounts.models import User
 from core.dates import add_months
-from grants import services
+from grants.applications import services
+from grants.awards.outcomes import outcome_report, outcome_verify
+from grants.awards.services import award_enrol, completion_claim
 from grants.models import Application, ApplicationEvent, CompletionClaim, Outcome, Payment, WorkerProfile
-from grants.services_awards import award_enrol, completion_claim
-from grants.services_outcomes import outcome_report, outcome_verify
-from grants.services_payments import payment_batch_reconcile, payment_record_paid
+from grants.payments.services import payment_batch_reconcile, payment_record_paid
 from programs.models import LedgerEntry
 from tests.grants.factories import (
     approved_application,
@@ -247,7 +247,7 @@ def test_the_api_refuses_an_outcome_observed_before_the_completion() -> None:
 
 
 def sent_payment(days_since_submission: int = 30) -> tuple[Application, Payment, Any, Any]:
-    from grants.services_payments import (
+    from grants.payments.services import (
         payment_approve,
         payment_batch_create,
         payment_batch_export,

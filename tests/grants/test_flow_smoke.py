@@ -1,7 +1,7 @@
 import pytest
 from django.core import mail
 
-from grants import services
+from grants.applications import services
 from grants.models import Application, DecisionLetter
 from programs.selectors import ledger_reconcile
 from tests.grants.factories import in_review_application

@@ -19,7 +19,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import User
 from accounts.roles import Role
-from grants import selectors, services
+from grants.applications import selectors, services
 from grants.models import Application, ApplicationDocument, ApplicationEvent, ReviewAssignment
 from programs.models import LedgerEntry
 from tests.accounts.factories import user_with_role
@@ -82,7 +82,7 @@ def _create(setting: dict[str, Any], client: APIClient) -> Any:
 # Queries per request, transaction control left out. Work scheduled after the commit (the mail and letter
 # tasks: one insert each) does not run inside a test's transaction. On PostgreSQL each service that locks
 # an application also holds its program, credential and round in key-share mode, in one more statement
-# (grants.services._share_rules); SQLite locks the whole database for a write and needs none.
+# (grants.applications.workflow._share_rules); SQLite locks the whole database for a write and needs none.
 def key_share() -> int:
     return 1 if connection.vendor == "postgresql" else 0
 

@@ -15,10 +15,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core.exceptions import ApplicationError
-from grants import services
+from grants.applications import services
+from grants.awards.services import award_cancel, award_enrol, completion_claim, completion_verify
 from grants.models import Application
-from grants.services_awards import award_cancel, award_enrol, completion_claim, completion_verify
-from grants.services_payments import (
+from grants.payments.services import (
     clawback_record,
     payment_approve,
     payment_batch_create,

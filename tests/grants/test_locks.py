@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import OperationalError, connection, transaction
 
 from accounts.models import User
-from grants import services
+from grants.applications import services
 from grants.models import Application
 from programs import services as program_services
 from programs.models import CapRule, Program

@@ -14,10 +14,10 @@ from django.test import Client
 from accounts.models import User
 from employers import services as employer_services
 from employers.models import Employer, JobRole, Pledge
-from grants import services
-from grants.letters import letter_for
+from grants.applications import services
+from grants.applications.letters import letter_for
 from grants.models import Payment
-from grants.services_payments import batch_csv
+from grants.payments.services import batch_csv
 from programs.models import Credential
 from tests.pdf_text import pdf_text
 from tests.security.world import World

@@ -31,7 +31,7 @@ from accounts.models import Notice, User
 from core.api import REPLAYED_HEADER
 from core.models import IdempotencyRecord
 from employers.models import CandidateInvitation, EmployerEvent, Hire, JobRole, Pledge, PledgeEvent
-from grants import services
+from grants.applications import services
 from grants.models import (
     Application,
     ApplicationDocument,
@@ -43,7 +43,7 @@ from grants.models import (
     PaymentBatch,
     PaymentEvent,
 )
-from grants.services_payments import (
+from grants.payments.services import (
     payment_approve,
     payment_batch_create,
 )

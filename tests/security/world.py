@@ -9,7 +9,7 @@ from rest_framework.authtoken.models import Token
 from accounts.models import User
 from accounts.roles import Role
 from employers.models import Employer, JobRole, Pledge, ProgressReport
-from grants import services
+from grants.applications import services
 from grants.models import Application, Payment
 from programs.models import Credential, Program
 from tests.accounts.factories import user_with_role

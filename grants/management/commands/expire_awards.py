@@ -4,13 +4,13 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 from tqdm import tqdm
 
-from grants.services_awards import awards_due_to_expire, awards_expire_due
+from grants.awards.services import awards_due_to_expire, awards_expire_due
 
 
 class Command(BaseCommand):
     help = (
         "Expire awards not enrolled or completed by their training deadline, releasing their money. "
-        "Run daily (cron or the task grants.tasks.expire_awards); running it twice changes nothing."
+        "Run daily (cron or the task grants.awards.tasks.expire_awards); running it twice changes nothing."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:

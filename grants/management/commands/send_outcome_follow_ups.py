@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 from tqdm import tqdm
 
-from grants.services_outcomes import follow_ups_due, outcome_follow_ups_send
+from grants.awards.outcomes import follow_ups_due, outcome_follow_ups_send
 
 
 class Command(BaseCommand):

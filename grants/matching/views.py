@@ -1,0 +1,247 @@
+"""Matching pages: a worker's job roles that match their verified skills, an employer representative's
+candidates for a role (with inviting and recording a hire), and the representative's recorded hires.
+
+Thin, like grants/applications/views/applicant.py: grants/matching/selectors.py ranks and decides who may
+see candidates, grants/matching/services.py writes. Another employer's role is a 404 (it reveals nothing);
+an employer that may not see candidates yet (not verified, no active pledge) gets a page saying why, with a
+403 status and nobody listed. Employer-facing pages show a candidate's name, region and verified
+credentials with their skills only: never demographics, contact details, date of birth or applications."""
+
+from typing import Any, cast
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from accounts.models import User
+from accounts.permissions import get_visible_or_404, has_any_role, require
+from accounts.roles import Role
+from core.exceptions import ApplicationError, NotAllowed
+from core.forms import add_service_errors
+from core.pagination import paginate
+from employers.models import CandidateInvitation, Hire, JobRole, Representative
+from employers.permissions import hires_visible_to, job_roles_visible_to
+from grants.matching.forms import NO_SUCH_CANDIDATE, HireForm, InviteForm
+from grants.matching.selectors import (
+    VERIFIED_COMPLETION,
+    can_see_candidates,
+    candidates_for_role,
+    has_opted_in,
+    roles_for_worker,
+)
+from grants.matching.services import candidate_hire_record, candidate_invite
+from grants.models import Application
+from programs.presentation import money
+
+ROLES_PER_PAGE = 20
+CANDIDATES_PER_PAGE = 20
+HIRES_PER_PAGE = 25
+HIRE_LIST_ROLES = (Role.EMPLOYER_REPRESENTATIVE, Role.PROGRAM_MANAGER, Role.ADMINISTRATOR)
+
+
+def _user(request: HttpRequest) -> User:
+    """The signed-in user (every view here is behind the sign-in middleware)."""
+    return cast(User, request.user)
+
+
+def _wage_range(role: JobRole) -> str:
+    return f"{money(role.wage_min, 'USD')} – {money(role.wage_max, 'USD')}"
+
+
+# ---------------------------------------------------------------- workers
+
+
+@require_safe
+def my_matches(request: HttpRequest) -> HttpResponse:
+    require(has_any_role(request.user, (Role.WORKER,)))
+    worker = _user(request)
+    opted_in = has_opted_in(worker)
+    has_verified = Application.objects.filter(applicant=worker, status__in=VERIFIED_COMPLETION).exists()
+    page = None
+    if opted_in and has_verified:
+        page = paginate(request, roles_for_worker(worker), ROLES_PER_PAGE)
+        for role in page.object_list:
+            role.wage_display = _wage_range(role)
+    return render(
+        request,
+        "grants/matching/my_matches.html",
+        {"opted_in": opted_in, "has_verified": has_verified, "page": page},
+    )
+
+
+# ---------------------------------------------------------------- employers
+
+
+def _own_role(request: HttpRequest, pk: int) -> JobRole:
+    """A role of an employer the caller represents now; a 404 for anyone else's."""
+    require(has_any_role(request.user, (Role.EMPLOYER_REPRESENTATIVE,)))
+    employers = Representative.objects.filter(user=_user(request), removed_at__isnull=True).values(
+        "employer_id"
+    )
+    return get_visible_or_404(
+        job_roles_visible_to(request.user).filter(employer_id__in=employers).select_related("employer"),
+        pk=pk,
+    )
+
+
+def _candidates_page(
+    request: HttpRequest, role: JobRole, *, failed: InviteForm | HireForm | None = None
+) -> HttpResponse:
+    decision = can_see_candidates(request.user, role)
+    if not decision:
+        return render(
+            request,
+            "grants/matching/candidates_unavailable.html",
+            {"role": role, "reason": decision.reason},
+            status=403,
+        )
+    page = paginate(request, candidates_for_role(role), CANDIDATES_PER_PAGE)
+    worker_ids = [worker.pk for worker in page.object_list]
+    invited = dict(
+        CandidateInvitation.objects.filter(job_role=role, worker_id__in=worker_ids).values_list(
+            "worker_id", "created_at"
+        )
+    )
+    hired = dict(
+        Hire.objects.filter(job_role=role, worker_id__in=worker_ids).values_list("worker_id", "hired_on")
+    )
+    failed_worker = str(failed.data.get("worker", "")) if failed is not None else ""
+    for worker in page.object_list:
+        worker.invited_at = invited.get(worker.pk)
+        worker.hired_on = hired.get(worker.pk)
+        worker.invite_form = InviteForm(worker_id=worker.pk)
+        worker.hire_form = HireForm(worker_id=worker.pk)
+        if failed is not None and failed_worker == str(worker.pk):
+            if isinstance(failed, InviteForm):
+                worker.invite_form = failed
+            else:
+                worker.hire_form = failed
+    return render(
+        request,
+        "grants/matching/candidates.html",
+        {
+            "role": role,
+            "page": page,
+            "failed": failed,
+            "failed_shown": failed is not None and failed_worker in {str(pk) for pk in worker_ids},
+            "action_query": f"?page={page.number}" if page.number > 1 else "",
+        },
+        status=400 if failed is not None else 200,
+    )
+
+
+@require_safe
+def role_candidates(request: HttpRequest, pk: int) -> HttpResponse:
+    return _candidates_page(request, _own_role(request, pk))
+
+
+def _candidate(form: InviteForm | HireForm) -> User | None:
+    """The posted worker, or None with the same error whether they exist or not."""
+    worker = User.objects.filter(pk=form.cleaned_data["worker"]).first()
+    if worker is None:
+        form.add_error("worker", NO_SUCH_CANDIDATE)
+    return worker
+
+
+def _attempt(form: InviteForm | HireForm, service: Any, **kwargs: Any) -> Any:
+    """Call a service; its ValidationError or Conflict goes on the form, NotAllowed becomes a 403."""
+    try:
+        return service(**kwargs)
+    except ValidationError as error:
+        add_service_errors(form, error)
+    except NotAllowed as error:
+        raise PermissionDenied(error.message) from error
+    except ApplicationError as error:
+        form.add_error(None, error.message)
+    return None
+
+
+def _back_to_candidates(request: HttpRequest, role: JobRole) -> HttpResponse:
+    url = reverse("grants:role_candidates", kwargs={"pk": role.pk})
+    page = request.GET.get("page", "")
+    return redirect(f"{url}?page={page}" if page.isdigit() else url)
+
+
+@require_POST
+def candidate_invite_view(request: HttpRequest, pk: int) -> HttpResponse:
+    role = _own_role(request, pk)
+    if not can_see_candidates(request.user, role):
+        return _candidates_page(request, role)
+    form = InviteForm(request.POST)
+    if form.is_valid() and (worker := _candidate(form)) is not None:
+        invitation = _attempt(
+            form,
+            candidate_invite,
+            actor=_user(request),
+            job_role=role,
+            worker=worker,
+            message=form.cleaned_data["message"],
+        )
+        if invitation is not None:
+            messages.success(
+                request,
+                _("%(name)s is invited to apply for %(role)s. We have sent them a notice.")
+                % {"name": worker.full_name, "role": role.title},
+            )
+            return _back_to_candidates(request, role)
+    return _candidates_page(request, role, failed=form)
+
+
+@require_POST
+def candidate_hire_view(request: HttpRequest, pk: int) -> HttpResponse:
+    role = _own_role(request, pk)
+    if not can_see_candidates(request.user, role):
+        return _candidates_page(request, role)
+    form = HireForm(request.POST)
+    if form.is_valid() and (worker := _candidate(form)) is not None:
+        result = _attempt(
+            form,
+            candidate_hire_record,
+            actor=_user(request),
+            job_role=role,
+            worker=worker,
+            **form.service_fields(),
+        )
+        if result is not None:
+            _hire, outcome = result
+            text = _(
+                "The hire of %(name)s as %(role)s is recorded. It counts in your pledge as "
+                "employer-reported until staff verify a quarterly report that covers it."
+            ) % {"name": worker.full_name, "role": role.title}
+            if outcome is not None:
+                text += " " + _("It is also recorded as an outcome of their funded training.")
+            messages.success(request, text)
+            return _back_to_candidates(request, role)
+    return _candidates_page(request, role, failed=form)
+
+
+def _hires(request: HttpRequest) -> QuerySet[Hire]:
+    return (
+        hires_visible_to(request.user)
+        .select_related("worker", "job_role", "employer")
+        .only(
+            "hired_on",
+            "annual_wage",
+            "has_four_year_degree",
+            "source",
+            "worker__full_name",
+            "job_role__title",
+            "employer__legal_name",
+            "employer__trading_name",
+        )
+        .order_by("-hired_on", "-pk")
+    )
+
+
+@require_safe
+def hire_list(request: HttpRequest) -> HttpResponse:
+    require(has_any_role(request.user, HIRE_LIST_ROLES))
+    page = paginate(request, _hires(request), HIRES_PER_PAGE)
+    for hire in page.object_list:
+        hire.wage_display = money(hire.annual_wage, "USD")
+    return render(request, "grants/matching/hires.html", {"page": page})
