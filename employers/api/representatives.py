@@ -1,0 +1,118 @@
+"""The representatives endpoints: an employer's representatives (list, invite, remove) and accepting an
+invitation to act for an employer."""
+
+from typing import Any
+
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from accounts.permissions import get_visible_or_404
+from core.api import ACTION_ERRORS, ID_REGEX, LIST_ERRORS, JsonViewSet, actor, error_answers, require
+from core.idempotency import idempotent
+from employers import services
+from employers.models import Employer, Representative
+from employers.permissions import can_verify_employers, employers_visible_to, is_active_representative
+from employers.serializers import (
+    RepresentativeInvitationAcceptSerializer,
+    RepresentativeInvitationSerializer,
+    RepresentativeInviteSerializer,
+    RepresentativeRemoveSerializer,
+    RepresentativeSerializer,
+)
+
+# ---------------------------------------------------------------- representatives and invitations
+
+
+class RepresentativeViewSet(JsonViewSet):
+    """The people who act for an employer, under /employers/{employer_id}/representatives/."""
+
+    serializer_class = RepresentativeSerializer
+    queryset = Representative.objects.none()
+    lookup_value_regex = ID_REGEX
+    filter_backends: list[Any] = []
+
+    def get_employer(self) -> Employer:
+        if not hasattr(self, "_employer"):
+            self._employer = get_visible_or_404(
+                employers_visible_to(self.request.user), pk=self.kwargs["employer_id"]
+            )
+        return self._employer
+
+    def get_queryset(self) -> QuerySet[Representative]:
+        return (
+            Representative.objects.filter(employer=self.get_employer())
+            .select_related("user", "added_by")
+            .order_by("added_at", "id")
+        )
+
+    @extend_schema(
+        summary="List an employer's representatives",
+        description="Current and former (with when and why they were removed). The employer's "
+        "representatives, program managers and administrators.",
+        responses={200: RepresentativeSerializer(many=True), **LIST_ERRORS},
+    )
+    def list(self, request: Request, employer_id: str) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(RepresentativeSerializer(page, many=True).data)
+
+    @extend_schema(
+        summary="Invite a colleague to act for the employer",
+        description="The employer's representatives. An email with a link goes to the address; the "
+        "colleague accepts it at /api/v1/employer-invitations/accept/ (or on the web page) within 7 days, "
+        "signed in with that address.",
+        request=RepresentativeInviteSerializer,
+        responses={201: RepresentativeInvitationSerializer, **ACTION_ERRORS},
+    )
+    @idempotent
+    def create(self, request: Request, employer_id: str) -> Response:
+        employer = self.get_employer()
+        require(is_active_representative(request.user, employer))
+        serializer = RepresentativeInviteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        invitation = services.representative_invite(
+            actor=actor(request), employer=employer, **serializer.validated_data
+        )
+        return Response(RepresentativeInvitationSerializer(invitation).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Remove a representative",
+        description="The employer's representatives (or program managers and administrators), with a "
+        "reason kept on record. The last representative cannot be removed.",
+        request=RepresentativeRemoveSerializer,
+        responses={200: RepresentativeSerializer, **ACTION_ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def remove(self, request: Request, employer_id: str, pk: str) -> Response:
+        representative = get_visible_or_404(self.get_queryset(), pk=pk)
+        if not can_verify_employers(request.user):
+            require(is_active_representative(request.user, self.get_employer()))
+        data = self.valid_body(RepresentativeRemoveSerializer)
+        services.representative_remove(actor=actor(request), representative=representative, **data)
+        return Response(RepresentativeSerializer(self.get_queryset().get(pk=representative.pk)).data)
+
+
+class EmployerInvitationViewSet(JsonViewSet):
+    """Accepting an invitation to act for an employer."""
+
+    serializer_class = RepresentativeInvitationAcceptSerializer
+    queryset = Representative.objects.none()
+    filter_backends: list[Any] = []
+    pagination_class = None
+
+    @extend_schema(
+        summary="Accept an invitation to act for an employer",
+        description="Signed in with the invited email address, within 7 days, once. Returns the new "
+        "representative record (its employer is then in your /api/v1/employers/).",
+        request=RepresentativeInvitationAcceptSerializer,
+        responses={201: RepresentativeSerializer, **error_answers(400, 401, 403, 409)},
+    )
+    @action(detail=False, methods=["post"])
+    def accept(self, request: Request) -> Response:
+        serializer = RepresentativeInvitationAcceptSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        representative = services.invitation_accept(actor=actor(request), **serializer.validated_data)
+        return Response(RepresentativeSerializer(representative).data, status=status.HTTP_201_CREATED)
