@@ -42,6 +42,25 @@ class AppendOnlyModel(models.Model):
         raise AppendOnlyError(f"{type(self).__name__} rows are never deleted.")
 
 
+class StatusEvent(AppendOnlyModel):
+    """One move, or one notable action, of a record with a workflow: who, what, from which status to
+    which, why, and any facts worth keeping. `core.workflow.transition()` writes them; each concrete
+    event adds its foreign key to the record (named in the record's `WORKFLOW_EVENT`)."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    action = models.CharField(max_length=40)
+    from_status = models.CharField(max_length=10, blank=True)
+    to_status = models.CharField(max_length=10, blank=True)
+    reason = models.TextField(blank=True)
+    payload = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["created_at", "id"]
+
+
 class IdempotencyRecord(models.Model):
     """An `Idempotency-Key` a client sent with a write that could otherwise be done twice (a retry after a
     timeout or an ambiguous 500), with a fingerprint of the request and the answer it got: the same key

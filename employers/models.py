@@ -11,7 +11,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.models import AppendOnlyModel
+from core.models import StatusEvent
 from core.money import MoneyField
 from programs.models import Occupation, Skill
 from programs.rules import EMPLOYER_SIZE_CLASSES
@@ -153,19 +153,10 @@ class Employer(models.Model):
         return NAICS_SECTORS.get(self.naics_code[:2], "")
 
 
-class EmployerEvent(AppendOnlyModel):
+class EmployerEvent(StatusEvent):
     employer = models.ForeignKey(Employer, on_delete=models.PROTECT, related_name="events")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    action = models.CharField(max_length=40)
-    from_status = models.CharField(max_length=10, blank=True)
-    to_status = models.CharField(max_length=10, blank=True)
-    reason = models.TextField(blank=True)
-    payload = models.JSONField(default=dict, blank=True)
 
-    class Meta:
-        ordering = ["created_at", "id"]
+    class Meta(StatusEvent.Meta):
         indexes = [models.Index(fields=["employer", "created_at"])]
 
 
@@ -318,21 +309,12 @@ class Pledge(models.Model):
         return any(getattr(self, target) > 0 for target, _verified, _reported in self.COMMITMENTS)
 
 
-class PledgeEvent(AppendOnlyModel):
+class PledgeEvent(StatusEvent):
     """Every move of a pledge, and of its progress reports (payload {"report": id})."""
 
     pledge = models.ForeignKey(Pledge, on_delete=models.PROTECT, related_name="events")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    action = models.CharField(max_length=40)
-    from_status = models.CharField(max_length=10, blank=True)
-    to_status = models.CharField(max_length=10, blank=True)
-    reason = models.TextField(blank=True)
-    payload = models.JSONField(default=dict, blank=True)
 
-    class Meta:
-        ordering = ["created_at", "id"]
+    class Meta(StatusEvent.Meta):
         indexes = [models.Index(fields=["pledge", "created_at"])]
 
 

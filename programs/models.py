@@ -12,7 +12,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.models import AppendOnlyModel
+from core.models import AppendOnlyModel, StatusEvent
 from core.money import CURRENCY_CHOICES, MoneyField
 
 onet_soc_validator = RegexValidator(
@@ -146,18 +146,13 @@ class Program(models.Model):
         return self.status in (self.Status.OPEN, self.Status.CLOSED)
 
 
-class ProgramEvent(AppendOnlyModel):
+class ProgramEvent(StatusEvent):
     """Every status change and budget-affecting configuration change of a program."""
 
     program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="events")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True)
-    action = models.CharField(max_length=40)
-    from_status = models.CharField(max_length=10, blank=True)
-    to_status = models.CharField(max_length=10, blank=True)
     reason = models.CharField(max_length=500, blank=True)
-    payload = models.JSONField(default=dict, blank=True)
 
-    class Meta:
+    class Meta(StatusEvent.Meta):
         ordering = ["-created_at", "-id"]
 
 
@@ -466,15 +461,10 @@ class CredentialRequest(models.Model):
         return f"{self.title} ({self.get_status_display()})"
 
 
-class CredentialRequestEvent(AppendOnlyModel):
+class CredentialRequestEvent(StatusEvent):
     request = models.ForeignKey(CredentialRequest, on_delete=models.PROTECT, related_name="events")
+    # Every move of a request is someone's: the requester's or a catalog manager's.
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    from_status = models.CharField(max_length=10, blank=True)
-    to_status = models.CharField(max_length=10)
-    reason = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["created_at", "id"]
 
 
 # ---------------------------------------------------------------- budget ledger

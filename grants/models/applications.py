@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from core.models import AppendOnlyModel
+from core.models import AppendOnlyModel, StatusEvent
 from core.money import MoneyField
 from programs.models import Credential, FundingRound, Program
 
@@ -225,7 +225,7 @@ class ApplicationCreateKey(AppendOnlyModel):
         return f"{self.user_id}:{self.key} -> {self.application_id}"
 
 
-class ApplicationEvent(AppendOnlyModel):
+class ApplicationEvent(StatusEvent):
     """Every move and every notable action on an application, written in the same transaction."""
 
     class Visibility(models.TextChoices):
@@ -233,18 +233,12 @@ class ApplicationEvent(AppendOnlyModel):
         STAFF = "staff", _("Staff only")
 
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="events")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    action = models.CharField(max_length=40)
+    # An application's statuses are longer than the other records'.
     from_status = models.CharField(max_length=24, blank=True)
     to_status = models.CharField(max_length=24, blank=True)
-    reason = models.TextField(blank=True)
     visibility = models.CharField(max_length=10, choices=Visibility.choices, default=Visibility.APPLICANT)
-    payload = models.JSONField(default=dict, blank=True)
 
-    class Meta:
-        ordering = ["created_at", "id"]
+    class Meta(StatusEvent.Meta):
         indexes = [models.Index(fields=["application", "created_at"])]
 
 

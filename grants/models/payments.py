@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from core.models import AppendOnlyModel
+from core.models import AppendOnlyModel, StatusEvent
 from core.money import MoneyField
 from grants.models.applications import Application
 from grants.models.awards import CompletionClaim
@@ -124,36 +124,14 @@ class Payment(models.Model):
         return self.reference
 
 
-class PaymentEvent(AppendOnlyModel):
+class PaymentEvent(StatusEvent):
     payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="events")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    action = models.CharField(max_length=40)
-    from_status = models.CharField(max_length=10, blank=True)
-    to_status = models.CharField(max_length=10, blank=True)
-    reason = models.TextField(blank=True)
-    payload = models.JSONField(default=dict, blank=True)
-
-    class Meta:
-        ordering = ["created_at", "id"]
 
 
-class PaymentBatchEvent(AppendOnlyModel):
+class PaymentBatchEvent(StatusEvent):
     """Every move of a payment batch: exported, sent, reconciled, discarded."""
 
     batch = models.ForeignKey(PaymentBatch, on_delete=models.PROTECT, related_name="events")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    action = models.CharField(max_length=40)
-    from_status = models.CharField(max_length=10, blank=True)
-    to_status = models.CharField(max_length=10, blank=True)
-    reason = models.TextField(blank=True)
-    payload = models.JSONField(default=dict, blank=True)
-
-    class Meta:
-        ordering = ["created_at", "id"]
 
 
 class Clawback(AppendOnlyModel):
