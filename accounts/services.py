@@ -22,7 +22,7 @@ from accounts.permissions import can_manage_users
 from accounts.roles import SELF_SERVICE_ROLES, Role
 from core.exceptions import NotAllowed
 from core.mail import send_templated_mail_on_commit
-from core.workflow import lock
+from core.workflow import lock, lock_rows
 
 security_log = logging.getLogger("skillsfund.security")
 
@@ -101,7 +101,7 @@ def user_verify_email(*, token: str) -> User:
         raise ValidationError(_("This link has expired. Ask for a new one below.")) from error
     except signing.BadSignature as error:
         raise ValidationError(_("This link is not valid. Check that you copied all of it.")) from error
-    user = User.objects.select_for_update().filter(pk=data.get("user"), email=data.get("email")).first()
+    user = lock_rows(User.objects.filter(pk=data.get("user"), email=data.get("email"))).first()
     if user is None:
         raise ValidationError(_("This link is not valid. Check that you copied all of it."))
     if user.email_verified_at is None:

@@ -22,6 +22,7 @@ from typing import Any, TypeVar, cast
 
 from django.apps import apps
 from django.db import models
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from core.exceptions import Conflict
@@ -122,18 +123,31 @@ def transition(
 
 # The one order in which a write takes row locks (ADR 0009): a service that needs several rows locked
 # takes them in this order, so two writes never wait for each other in a circle. `lock_objects` sorts by
-# it; a service that locks one row, then decides what else to lock, follows it by hand.
+# it; a service that locks one row, then decides what else to lock, follows it by hand. A model locks
+# only if it is listed here (`lock`, `lock_rows`), so every row lock has its place in the order.
 LOCK_ORDER = (
     "accounts.user",
     "employers.employer",
+    "employers.representative",
+    "employers.representativeinvitation",
+    "employers.jobrole",
     "employers.pledge",
     "employers.progressreport",
+    "grants.workerprofile",
+    "grants.demographics",
     "grants.application",
+    "grants.reviewassignment",
     "grants.completionclaim",
+    "grants.outcomefollowup",
     "grants.paymentbatch",
     "grants.payment",
     "programs.program",
+    "programs.credentialrequest",
+    "programs.trainingprovider",
+    "programs.badgeissuer",
     "programs.programbudget",
+    "reporting.summaryrun",
+    "reporting.exportjob",
 )
 
 
@@ -166,3 +180,19 @@ def lock_objects(*records: models.Model) -> tuple[models.Model, ...]:
     for index in order:
         locked[index] = lock(records[index])
     return tuple(locked[index] for index in range(len(records)))
+
+
+def lock_rows(
+    rows: QuerySet[M],
+    *,
+    order_by: tuple[str, ...] = ("pk",),
+    skip_locked: bool = False,
+    of: tuple[str, ...] = (),
+) -> QuerySet[M]:
+    """`rows`, to be locked FOR UPDATE when read, in `order_by` order (the primary key by default), so
+    two writers that lock the same rows take them one by one in the same order. Rows joined by
+    `select_related` are locked too unless `of` names the ones to lock; `skip_locked` leaves out rows
+    another transaction holds instead of waiting. Lazy like any queryset: `.get()`, `.first()`, a
+    slice or a loop reads (and locks) them."""
+    lock_rank(rows.model)
+    return rows.select_for_update(skip_locked=skip_locked, of=of).order_by(*order_by)

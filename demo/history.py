@@ -65,6 +65,7 @@ from core.demographics import (
     age_in_years,
     reporting_group,
 )
+from core.workflow import lock_rows
 from demo.applications import (
     FIRST_NAMES,
     ITA,
@@ -726,7 +727,7 @@ def _ledger(
             )
     budgets = {
         budget.program_id: budget
-        for budget in ProgramBudget.objects.select_for_update().filter(program__in=history.programs.values())
+        for budget in lock_rows(ProgramBudget.objects.filter(program__in=history.programs.values()))
     }
     running = {pk: [budget.total, budget.committed, budget.disbursed] for pk, budget in budgets.items()}
     moved: dict[int, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))

@@ -21,7 +21,7 @@ from django.db.models import Field as DjangoField
 from django.db.models.functions import Coalesce, TruncDate, TruncQuarter
 from django.utils import timezone
 
-from core.workflow import transition
+from core.workflow import lock_rows, transition
 from grants.models import Application, Outcome
 from programs.models import LedgerEntry
 from reporting.equity import DIMENSIONS, group_of, partition_counts
@@ -243,7 +243,7 @@ def prune(*, keep: SummaryRun) -> int:
         .filter(started_at__lt=keep.started_at)
     )
     with transaction.atomic():
-        runs = list(stale.select_for_update().values_list("pk", flat=True))
+        runs = list(lock_rows(stale).values_list("pk", flat=True))
         for model in SUMMARY_MODELS:
             model._default_manager.filter(run__in=runs).delete()
         SummaryRun.objects.filter(pk__in=runs).delete()

@@ -1,6 +1,6 @@
 """Every write to employers, representatives, pledges, job roles, progress reports and hires.
 
-One service per transition: each locks the row it changes (select_for_update), checks the transition
+One service per transition: each locks the row it changes (core.workflow.lock), checks the transition
 table and the caller's permission, saves with update_fields, writes an event row in the same
 transaction, and tells the people concerned (notices; mail goes after commit).
 

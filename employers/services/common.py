@@ -3,9 +3,10 @@ notices to an employer's representatives."""
 
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
@@ -14,6 +15,8 @@ from accounts.services import notice_send
 from core.money import to_amount
 from core.workflow import lock
 from employers.models import Employer, EmployerEvent, Pledge, PledgeEvent
+
+E = TypeVar("E", bound=models.Model)
 
 # ---------------------------------------------------------------- helpers
 
@@ -71,8 +74,8 @@ def _tell_representatives(employer: Employer, subject: str, body: str = "", url:
         notice_send(user=user, subject=subject, body=body, url=url)
 
 
-def _employer_event(
-    employer: Employer,
+def _event_write(
+    event_model: type[E],
     *,
     actor: User | None,
     action: str,
@@ -80,9 +83,12 @@ def _employer_event(
     to_status: str = "",
     reason: str = "",
     payload: dict | None = None,
-) -> EmployerEvent:
-    return EmployerEvent.objects.create(
-        employer=employer,
+    **subject: models.Model,
+) -> E:
+    """One row of an append-only event table (`subject`: the employer or pledge it is about), in the
+    caller's transaction."""
+    return event_model._default_manager.create(
+        **subject,
         actor=actor,
         action=action,
         from_status=from_status,
@@ -92,25 +98,14 @@ def _employer_event(
     )
 
 
-def _pledge_event(
-    pledge: Pledge,
-    *,
-    actor: User | None,
-    action: str,
-    from_status: str = "",
-    to_status: str = "",
-    reason: str = "",
-    payload: dict | None = None,
-) -> PledgeEvent:
-    return PledgeEvent.objects.create(
-        pledge=pledge,
-        actor=actor,
-        action=action,
-        from_status=from_status,
-        to_status=to_status,
-        reason=reason,
-        payload=payload or {},
-    )
+def _employer_event(employer: Employer, **fields: Any) -> EmployerEvent:
+    """An employer event: `fields` as `_event_write` takes them."""
+    return _event_write(EmployerEvent, employer=employer, **fields)
+
+
+def _pledge_event(pledge: Pledge, **fields: Any) -> PledgeEvent:
+    """A pledge event: `fields` as `_event_write` takes them."""
+    return _event_write(PledgeEvent, pledge=pledge, **fields)
 
 
 def _non_negative_int(value: Any, field: str) -> int:

@@ -13,7 +13,7 @@ from accounts.models import User
 from accounts.roles import Role
 from accounts.services import notice_send
 from core.exceptions import Conflict, require
-from core.workflow import lock
+from core.workflow import lock, lock_rows
 from employers.models import CandidateInvitation, Hire, JobRole, Pledge
 from employers.permissions import is_active_representative
 from employers.services.common import _annual_amount, _employer_event, _pledge_event, _url
@@ -26,15 +26,13 @@ PS = Pledge.Status
 
 def _active_pledge_for(job_role: JobRole) -> Pledge | None:
     if job_role.pledge_id is not None:
-        pledge = Pledge.objects.select_for_update().filter(pk=job_role.pledge_id, status=PS.ACTIVE).first()
+        pledge = lock_rows(Pledge.objects.filter(pk=job_role.pledge_id, status=PS.ACTIVE)).first()
         if pledge is not None:
             return pledge
-    return (
-        Pledge.objects.select_for_update()
-        .filter(employer_id=job_role.employer_id, status=PS.ACTIVE)
-        .order_by("activated_at", "pk")
-        .first()
-    )
+    return lock_rows(
+        Pledge.objects.filter(employer_id=job_role.employer_id, status=PS.ACTIVE),
+        order_by=("activated_at", "pk"),
+    ).first()
 
 
 @transaction.atomic

@@ -73,7 +73,7 @@ def job_role_save(
         role = JobRole(employer=locked_employer)
         creating = True
     else:
-        role = JobRole.objects.select_for_update().get(pk=job_role.pk)
+        role = lock(job_role)
         if role.employer_id != locked_employer.pk:
             raise NotAllowed(_("Only this employer's representatives can change the role."))
         creating = False
@@ -124,7 +124,7 @@ def job_role_save(
 def job_role_close(*, actor: User, job_role: JobRole, reason: str = "") -> JobRole:
     """A representative closes a role (no longer shown to candidates). Side effects: an event."""
     employer = lock(job_role.employer)
-    role = JobRole.objects.select_for_update().get(pk=job_role.pk)
+    role = lock(job_role)
     require(is_active_representative(actor, employer))
     if not role.is_open:
         raise Conflict(_("This role is already closed."))

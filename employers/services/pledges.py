@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from core.dates import add_months, check_within
 from core.exceptions import Conflict, require
-from core.workflow import check_move, lock, transition
+from core.workflow import check_move, lock, lock_rows, transition
 from employers.models import Employer, Pledge, PledgeEvent
 from employers.permissions import can_verify_employers, is_active_representative
 from employers.selectors import pledge_progress
@@ -294,9 +294,7 @@ def pledges_lapse_due(*, today: date, progress: Callable[[], None] | None = None
     )
     for pledge_id in due:
         with transaction.atomic():
-            locked = (
-                Pledge.objects.select_for_update().select_related("employer").filter(pk=pledge_id).first()
-            )
+            locked = lock_rows(Pledge.objects.select_related("employer").filter(pk=pledge_id)).first()
             if locked is not None and locked.status == PS.ACTIVE and locked.target_date < today:
                 unmet = _unmet_commitments(locked)
                 if unmet:

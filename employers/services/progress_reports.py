@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from core.exceptions import Conflict, require
 from core.uploads import CONTENT_TYPES, EXTENSIONS, validate_upload
-from core.workflow import check_move, lock, transition
+from core.workflow import check_move, lock, lock_rows, transition
 from employers.models import Hire, Pledge, ProgressReport
 from employers.permissions import can_verify_employers, is_active_representative
 from employers.services.common import (
@@ -125,9 +125,7 @@ def progress_report_submit(
             "hires_priority_groups": hires_priority_groups,
         }
     )
-    existing = (
-        ProgressReport.objects.select_for_update().filter(pledge=locked, year=year, quarter=quarter).first()
-    )
+    existing = lock_rows(ProgressReport.objects.filter(pledge=locked, year=year, quarter=quarter)).first()
     if existing is not None and existing.status != RS.RETURNED:
         raise ValidationError(
             {"quarter": _("%(period)s has already been reported.") % {"period": existing.period_label}}

@@ -16,7 +16,7 @@ from accounts.roles import STAFF_ROLES, Role
 from accounts.services import notice_send
 from core.exceptions import Conflict, NotAllowed, require
 from core.mail import send_mail_on_commit
-from core.workflow import lock
+from core.workflow import lock, lock_rows
 from employers.models import Employer, Representative, RepresentativeInvitation
 from employers.permissions import can_verify_employers, is_active_representative
 from employers.selectors import token_hash
@@ -54,8 +54,10 @@ def representative_invite(*, actor: User, employer: Employer, email: str) -> Rep
     ).exists():
         raise ValidationError({"email": _("This person already represents the employer.")})
     now = timezone.now()
-    for earlier in RepresentativeInvitation.objects.select_for_update().filter(
-        employer=locked, email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
+    for earlier in lock_rows(
+        RepresentativeInvitation.objects.filter(
+            employer=locked, email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
+        )
     ):
         earlier.revoked_at = now
         earlier.save(update_fields=["revoked_at"])
@@ -118,12 +120,11 @@ def invitation_accept(*, actor: User, token: str) -> Representative:
     invalid = _("This invitation link is not valid. Check that you copied all of it.")
     if not token or len(token) > 200:
         raise ValidationError(invalid)
-    invitation = (
-        RepresentativeInvitation.objects.select_for_update()
-        .select_related("employer", "invited_by")
-        .filter(token_hash=_token_hash(token))
-        .first()
-    )
+    invitation = lock_rows(
+        RepresentativeInvitation.objects.select_related("employer", "invited_by").filter(
+            token_hash=_token_hash(token)
+        )
+    ).first()
     if invitation is None:
         raise ValidationError(invalid)
     if invitation.accepted_at is not None:
@@ -176,7 +177,7 @@ def representative_remove(*, actor: User, representative: Representative, reason
     Side effects: sets removed_at/removed_by/removal_reason, an event, a notice to the removed person.
     """
     employer = lock(representative.employer)  # serialises "is this the last one?" checks
-    locked = Representative.objects.select_for_update().select_related("user").get(pk=representative.pk)
+    locked = lock(representative, related=("user",), of=None)
     if not (is_active_representative(actor, employer) or can_verify_employers(actor)):
         raise NotAllowed(_("Only this employer's representatives can remove a representative."))
     if locked.removed_at is not None:

@@ -27,12 +27,18 @@ from accounts.services import invited_user_activate, invited_user_create, notice
 from core.exceptions import Conflict, NotAllowed, require
 from core.mail import send_mail_on_commit
 from core.money import to_amount
+from core.workflow import lock
 from employers.models import Employer
 from employers.permissions import is_active_representative
-from grants.applications.workflow import S, check_can_fund, lock_application, move_application, new_reference
+from grants.applications.workflow import (
+    S,
+    check_taking_applications,
+    lock_application,
+    move_application,
+    new_reference,
+)
 from grants.models import Application, ApplicationEvent
 from programs.models import Credential, Program
-from programs.selectors import open_round
 
 LINK_SALT = "skillsfund.grants.employee-link"
 LINK_MAX_AGE = 60 * 60 * 24 * 30  # an invitation to link is good for 30 days
@@ -103,19 +109,12 @@ def employer_application_create(
     event, and an invitation to the employee after commit.
     """
     require(is_active_representative(actor, employer))
-    locked_employer = Employer.objects.select_for_update().get(pk=employer.pk)
+    locked_employer = lock(employer)
     if locked_employer.status != Employer.Status.VERIFIED:
         raise Conflict(_("Only a verified employer can apply; the agency is still checking this employer."))
     if program.applicant_type != Program.ApplicantType.EMPLOYER:
         raise ValidationError(_("Workers apply to this program themselves."))
-    if program.status != Program.Status.OPEN:
-        raise ValidationError(_("This program is not taking applications."))
-    funding_round = open_round(program)
-    if funding_round is None:
-        raise ValidationError(
-            _("No funding round of this program is open now. Check its dates on the program page.")
-        )
-    check_can_fund(program, credential)
+    funding_round = check_taking_applications(program, credential)
     amount = to_amount(amount_requested, program.currency, field="amount_requested")
     email = User.objects.normalize_email(str(employee_email or "").strip())
     name = str(employee_name or "").strip()

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.pdf import render_pdf
+from core.workflow import lock
 from grants.models import Application, DecisionLetter
 
 APPEAL_DAYS = 30
@@ -32,10 +33,8 @@ def letter_context(application: Application) -> dict[str, Any]:
 @transaction.atomic
 def letter_generate(*, application_id: int) -> int:
     """Render the letter for the application's decision unless one exists; return the letter's id."""
-    application = (
-        Application.objects.select_for_update()
-        .select_related("program", "credential__provider", "applicant")
-        .get(pk=application_id)
+    application = lock(
+        Application(pk=application_id), related=("program", "credential__provider", "applicant"), of=None
     )
     kind = {"approved": "approval", "rejected": "rejection"}.get(str(application.status))
     if kind is None:

@@ -25,6 +25,7 @@ from grants.models import (
     ApplicationEvent,
 )
 from programs.models import Credential, FundingRound, Program, ProgramCredential
+from programs.selectors import open_round
 
 S = Application.Status
 
@@ -126,6 +127,20 @@ def check_can_fund(program: Program, credential: Credential) -> ProgramCredentia
             {"credential": _("This program does not fund that credential. Choose one from its list.")}
         )
     return link
+
+
+def check_taking_applications(program: Program, credential: Credential) -> FundingRound:
+    """The program's open funding round, when the program takes applications now and funds the
+    credential; otherwise refused with what stops it (ValidationError)."""
+    if program.status != Program.Status.OPEN:
+        raise ValidationError(_("This program is not taking applications."))
+    funding_round = open_round(program)
+    if funding_round is None:
+        raise ValidationError(
+            _("No funding round of this program is open now. Check its dates on the program page.")
+        )
+    check_can_fund(program, credential)
+    return funding_round
 
 
 def store_document(

@@ -16,6 +16,7 @@ from accounts.services import notice_send
 from core.dates import check_within, parse_date
 from core.exceptions import Conflict, NotAllowed
 from core.money import to_amount
+from core.workflow import lock
 from grants.date_windows import outcome_earliest
 from grants.models import Application, ApplicationEvent, Outcome, OutcomeFollowUp
 from grants.permissions import manages
@@ -107,7 +108,7 @@ def outcome_report(
 
     Side effects: an Outcome (self-reported); the follow-up marked answered; an event.
     """
-    locked = Application.objects.select_for_update().select_related("program").get(pk=application.pk)
+    locked = lock(application, related=("program",), of=None)
     if actor.pk != locked.applicant_id:
         raise NotAllowed(_("Only the worker who was trained can report their outcome."))
     if locked.status not in COMPLETED:
@@ -122,7 +123,7 @@ def outcome_report(
     )
     locked_follow_up = None
     if follow_up is not None:
-        locked_follow_up = OutcomeFollowUp.objects.select_for_update().get(pk=follow_up.pk)
+        locked_follow_up = lock(follow_up)
         if locked_follow_up.application_id != locked.pk:
             raise ValidationError({"follow_up": _("This question is about another award.")})
         if locked_follow_up.answered_at is not None:
@@ -161,7 +162,7 @@ def outcome_verify(
 ) -> Outcome:
     """A program manager records an outcome checked against a record (wage records, the employer):
     a new outcome with the source "verified"; earlier answers stay as they were."""
-    locked = Application.objects.select_for_update().select_related("program").get(pk=application.pk)
+    locked = lock(application, related=("program",), of=None)
     if not manages(actor, locked):
         raise NotAllowed(_("Only a manager of this program can record a verified outcome."))
     if locked.status not in COMPLETED:
@@ -225,10 +226,8 @@ def outcome_follow_ups_send(*, today: date | None = None, progress: Any = None) 
     sent = 0
     for pk in list(follow_ups_due(day).values_list("pk", flat=True)):
         with transaction.atomic():
-            follow_up = (
-                OutcomeFollowUp.objects.select_for_update()
-                .select_related("application__applicant", "application__credential")
-                .get(pk=pk)
+            follow_up = lock(
+                OutcomeFollowUp(pk=pk), related=("application__applicant", "application__credential"), of=None
             )
             if follow_up.sent_at is not None or follow_up.answered_at is not None:
                 continue

@@ -3,9 +3,11 @@ expiry. Same rules as grants/applications/services.py: lock the application row,
 and the caller's permission, write an ApplicationEvent, tell the applicant after commit.
 
 Lock order: application, then program budget (the ledger services take it).
+
+What a completion claim must carry, and the checks on it, are in grants.awards.evidence.
 """
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -16,29 +18,34 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.roles import Role
-from core.dates import add_months, check_within, parse_date, quarter_after, quarter_start
+from core.dates import check_within, parse_date, quarter_after, quarter_start
 from core.exceptions import Conflict, NotAllowed, require
-from core.money import to_amount
-from core.openbadges import ExpectedAchievement, Verdict, verify_badge
+from core.openbadges import Verdict
 from core.workflow import lock, transition
 from grants.applications.workflow import S, lock_application, move_application, store_document, tell_applicant
-from grants.date_windows import award_began_on, training_start_latest
+from grants.awards.evidence import (
+    DEFAULT_EVIDENCE,
+    MAX_BADGE_LENGTH,
+    amount_or_refuse,
+    badge_error,
+    check_badge,
+    check_badge_or_refuse,
+    check_claim_deadline,
+    check_completion_date,
+    check_evidence,
+    check_retention,
+    check_wage_floor,
+    required_evidence,
+    trusted_issuers_for,
+)
+from grants.date_windows import training_start_latest
 from grants.models import Application, ApplicationDocument, CompletionClaim, OutcomeFollowUp
 from grants.permissions import can_cancel_award, can_verify_completion, is_applicant_side
-from programs.models import BadgeIssuer, Program
 from programs.services import budget_release
 
-MAX_BADGE_LENGTH = 256 * 1024
-DEFAULT_EVIDENCE = ["certificate_or_badge"]
 # Follow-ups are asked in the middle of the 2nd and 4th calendar quarter after the quarter of completion.
 FOLLOW_UP_QUARTERS = (2, 4)
 FOLLOW_UP_OFFSET = timedelta(days=45)
-
-
-def required_evidence(program: Program) -> list[str]:
-    """What a completion claim must carry, from the program (a certificate or a badge by default)."""
-    return list(program.claim_evidence or DEFAULT_EVIDENCE)
 
 
 # ---------------------------------------------------------------- enrolment
@@ -100,52 +107,6 @@ def award_enrol(*, actor: User, application: Application, training_start_date: A
 # ---------------------------------------------------------------- completion claims
 
 
-def trusted_issuers_for(application: Application) -> dict[str, list[dict]]:
-    """Issuers registered (and not revoked) for the credential's provider, with their public keys."""
-    issuers = BadgeIssuer.objects.filter(
-        provider_id=application.credential.provider_id, revoked_at__isnull=True
-    )
-    return {issuer.issuer_id: list(issuer.public_keys or []) for issuer in issuers}
-
-
-def check_badge(application: Application, badge: str, *, now: datetime | None = None) -> Verdict:
-    """Verify an Open Badges 3.0 credential against this award: issuer registered for the provider,
-    signature, validity window, the applicant as recipient, and the funded credential as achievement."""
-    credential = application.credential
-    applicant = application.applicant
-    return verify_badge(
-        badge,
-        trusted_issuers=trusted_issuers_for(application),
-        recipient_ids={f"mailto:{applicant.email}", applicant.email},
-        recipient_email=applicant.email,
-        expected=ExpectedAchievement(
-            ids=frozenset({credential.badge_achievement_id} - {""}), ctid=credential.ctid or ""
-        ),
-        now=now or timezone.now(),
-    )
-
-
-def _badge_error(verdict: Verdict) -> ValidationError:
-    failing = verdict.failing
-    assert failing is not None  # noqa: S101 - called only for a verdict that failed
-    return ValidationError(
-        {
-            "badge": _("The badge did not pass the “%(check)s” check: %(detail)s")
-            % {"check": failing.name, "detail": failing.detail}
-        }
-    )
-
-
-def _is_employer_side(actor: User, application: Application) -> bool:
-    """A representative of the employer that filed (the employee cannot confirm their own retention)."""
-    return (
-        application.employer_id is not None
-        and actor.pk != application.applicant_id
-        and actor.has_role(Role.EMPLOYER_REPRESENTATIVE)
-        and is_applicant_side(actor, application)
-    )
-
-
 @transaction.atomic
 def completion_claim(
     *,
@@ -166,161 +127,136 @@ def completion_claim(
     Side effects: documents stored, a CompletionClaim, status completion_claimed, an event, a notice.
     """
     locked = lock_application(application)
-    if not is_applicant_side(actor, locked):
+    check_may_claim(actor, locked)
+    program, today = locked.program, timezone.localdate()
+    completed = parse_date(completed_on, field="completed_on")
+    badge = (badge or "").strip()
+    errors: dict[str, list[str]] = {}
+    check_completion_date(locked, completed, today, errors)
+    check_evidence(
+        program,
+        errors,
+        certificate=certificate,
+        badge=badge,
+        invoice=invoice,
+        invoice_amount=invoice_amount,
+        proof_of_payment=proof_of_payment,
+    )
+    invoice_value = amount_or_refuse(invoice_amount, program, "invoice_amount", errors)
+    wage_value = amount_or_refuse(annual_wage, program, "annual_wage", errors)
+    check_wage_floor(program, wage_value, errors)
+    employed_day, reference_day = check_retention(actor, locked, completed, employed_through, today, errors)
+    check_claim_deadline(program, reference_day, today, errors)
+    if errors:
+        raise ValidationError(errors)
+    verdict = check_badge_or_refuse(locked, badge)
+    documents = claim_documents_store(
+        locked, actor=actor, certificate=certificate, invoice=invoice, proof_of_payment=proof_of_payment
+    )
+    claim = claim_write(
+        locked,
+        actor=actor,
+        completed=completed,
+        documents=documents,
+        invoice_amount=invoice_value,
+        badge=badge,
+        verdict=verdict,
+        annual_wage=wage_value,
+        employed_through=employed_day,
+    )
+    claim_announce(locked)
+    return claim
+
+
+def check_may_claim(actor: User, application: Application) -> None:
+    """Refuse unless the actor is on the applicant's side and the award is enrolled."""
+    if not is_applicant_side(actor, application):
         raise NotAllowed(_("Only the applicant can claim completion."))
-    if locked.status == S.COMPLETION_CLAIMED:
+    if application.status == S.COMPLETION_CLAIMED:
         raise Conflict(
             _("Completion was already claimed for this award; the claim is waiting for a decision.")
         )
-    if locked.status != S.ENROLLED:
+    if application.status != S.ENROLLED:
         raise Conflict(
             _("Completion can be claimed once enrolment is confirmed (this award is “%(status)s”).")
-            % {"status": locked.get_status_display()}
+            % {"status": application.get_status_display()}
         )
-    program = locked.program
-    today = timezone.localdate()
-    completed = parse_date(completed_on, field="completed_on")
-    errors: dict[str, list[str]] = {}
 
-    def refuse(field: str, message: str) -> None:
-        errors.setdefault(field, []).append(message)
 
-    if completed > today:
-        refuse("completed_on", _("The completion date cannot be in the future."))
-    if locked.training_start_date and completed < locked.training_start_date:
-        refuse("completed_on", _("The training cannot end before it started."))
-    if locked.training_deadline and completed > locked.training_deadline:
-        refuse(
-            "completed_on",
-            _("The training had to be completed by %(day)s.") % {"day": locked.training_deadline.isoformat()},
-        )
-    if "completed_on" not in errors:  # an award enrolled with no start on record: not before its application
-        try:
-            check_within(
-                completed,
-                field="completed_on",
-                earliest=locked.training_start_date or award_began_on(locked),
-                latest=today,
-            )
-        except ValidationError as error:
-            errors.setdefault("completed_on", []).extend(error.messages)
-    evidence = required_evidence(program)
-    badge = (badge or "").strip()
-    if len(badge) > MAX_BADGE_LENGTH:
-        refuse("badge", _("The badge is too large (over 256 KB); paste the credential itself."))
-    if "certificate" in evidence and certificate is None:
-        refuse("certificate", _("Upload the certificate of completion."))
-    if "badge" in evidence and not badge:
-        refuse("badge", _("Paste the Open Badges credential the provider issued."))
-    if "certificate_or_badge" in evidence and certificate is None and not badge:
-        refuse("certificate", _("Upload the certificate or paste the Open Badges credential."))
-    if "invoice" in evidence:
-        if invoice is None:
-            refuse("invoice", _("Upload the provider's invoice."))
-        if invoice_amount in (None, ""):
-            refuse("invoice_amount", _("Give the amount on the invoice."))
-    if "proof_of_payment" in evidence and proof_of_payment is None:
-        refuse("proof_of_payment", _("Upload proof that the invoice was paid."))
-    invoice_value: Decimal | None = None
-    if invoice_amount not in (None, ""):
-        try:
-            invoice_value = to_amount(invoice_amount, program.currency, field="invoice_amount")
-        except ValidationError as error:
-            errors.setdefault("invoice_amount", []).extend(error.messages)
-    wage_value: Decimal | None = None
-    if annual_wage not in (None, ""):
-        try:
-            wage_value = to_amount(annual_wage, program.currency, field="annual_wage")
-        except ValidationError as error:
-            errors.setdefault("annual_wage", []).extend(error.messages)
-    if program.wage_floor is not None:
-        if wage_value is None and "annual_wage" not in errors:
-            refuse("annual_wage", _("Give the annual pay after training; this program sets a wage floor."))
-        elif wage_value is not None and wage_value < program.wage_floor:
-            refuse(
-                "annual_wage",
-                _("The program pays only when annual pay is at least %(floor)s %(currency)s.")
-                % {"floor": f"{program.wage_floor:,.2f}", "currency": program.currency},
-            )
-    employed_day: date | None = None
-    reference_day = completed
-    if "retention" in evidence or program.retention_period_months:
-        if not _is_employer_side(actor, locked):
-            refuse("employed_through", _("The employer confirms retention; ask them to make this claim."))
-        elif employed_through in (None, ""):
-            refuse("employed_through", _("Confirm the last day you know the employee was still employed."))
-        else:
-            employed_day = parse_date(employed_through, field="employed_through")
-            needed = add_months(completed, program.retention_period_months or 0)
-            if employed_day > today:
-                refuse("employed_through", _("This date cannot be in the future."))
-            elif employed_day < needed:
-                refuse(
-                    "employed_through",
-                    _("The employee must be retained until %(day)s before the grant can be claimed.")
-                    % {"day": needed.isoformat()},
-                )
-            reference_day = needed
-    if program.claim_deadline_weeks and "completed_on" not in errors:
-        due = reference_day + timedelta(weeks=program.claim_deadline_weeks)
-        if today > due:
-            refuse(
-                "completed_on",
-                _("Claims are due within %(weeks)s weeks; this one was due by %(day)s.")
-                % {"weeks": program.claim_deadline_weeks, "day": due.isoformat()},
-            )
-    if errors:
-        raise ValidationError(errors)
-
-    verdict = check_badge(locked, badge) if badge else None
-    if verdict is not None and not verdict.verified:
-        raise _badge_error(verdict)
-
+def claim_documents_store(
+    application: Application,
+    *,
+    actor: User,
+    certificate: UploadedFile | None,
+    invoice: UploadedFile | None,
+    proof_of_payment: UploadedFile | None,
+) -> dict[str, ApplicationDocument | None]:
+    """Keep the claim's files (each checked by content and size), by what they are."""
     documents: dict[str, ApplicationDocument | None] = {"certificate": None, "invoice": None, "proof": None}
     if certificate is not None:
         documents["certificate"] = store_document(
-            application=locked, actor=actor, file=certificate, kind="certificate", field="certificate"
+            application=application, actor=actor, file=certificate, kind="certificate", field="certificate"
         )
     if invoice is not None:
         documents["invoice"] = store_document(
-            application=locked, actor=actor, file=invoice, kind="invoice", field="invoice"
+            application=application, actor=actor, file=invoice, kind="invoice", field="invoice"
         )
     if proof_of_payment is not None:
         documents["proof"] = store_document(
-            application=locked,
+            application=application,
             actor=actor,
             file=proof_of_payment,
             kind="proof_of_payment",
             field="proof_of_payment",
         )
+    return documents
+
+
+def claim_write(
+    application: Application,
+    *,
+    actor: User,
+    completed: date,
+    documents: dict[str, ApplicationDocument | None],
+    invoice_amount: Decimal | None,
+    badge: str,
+    verdict: Verdict | None,
+    annual_wage: Decimal | None,
+    employed_through: date | None,
+) -> CompletionClaim:
+    """The claim, and the award moved to completion_claimed with its event."""
     claim = CompletionClaim.objects.create(
-        application=locked,
+        application=application,
         claimed_by=actor,
         completed_on=completed,
         certificate=documents["certificate"],
         invoice=documents["invoice"],
         proof_of_payment=documents["proof"],
-        invoice_amount=invoice_value,
+        invoice_amount=invoice_amount,
         badge=badge,
         badge_verified=None if verdict is None else verdict.verified,
         badge_checks={} if verdict is None else verdict.as_dict(),
-        annual_wage=wage_value,
-        employed_through=employed_day,
-        retention_confirmed_by=actor if employed_day else None,
+        annual_wage=annual_wage,
+        employed_through=employed_through,
+        retention_confirmed_by=actor if employed_through else None,
     )
     move_application(
-        locked,
+        application,
         S.COMPLETION_CLAIMED,
         actor=actor,
         action="completion_claimed",
         payload={"claim": claim.pk, "badge_verified": claim.badge_verified},
     )
+    return claim
+
+
+def claim_announce(application: Application) -> None:
+    """Tell the applicant the claim was received."""
     tell_applicant(
-        locked,
-        _("We received your completion claim for %(ref)s") % {"ref": locked.reference},
+        application,
+        _("We received your completion claim for %(ref)s") % {"ref": application.reference},
         _("Staff will check the evidence; you will hear from us when it is verified."),
     )
-    return claim
 
 
 def _lock_claim(claim: CompletionClaim) -> tuple[Application, CompletionClaim]:
@@ -344,7 +280,7 @@ def completion_verify(*, actor: User, claim: CompletionClaim, note: str = "") ->
         locked.badge_verified, locked.badge_checks = verdict.verified, verdict.as_dict()
         if not verdict.verified:
             locked.save(update_fields=["badge_verified", "badge_checks"])
-            raise _badge_error(verdict)
+            raise badge_error(verdict)
     locked.decided_by, locked.decided_at = actor, timezone.now()
     locked.decision_note = note.strip()
     try:
@@ -513,6 +449,10 @@ def awards_expire_due(*, today: date | None = None, progress: Any = None) -> int
 
 
 __all__ = [
+    "DEFAULT_EVIDENCE",
+    "FOLLOW_UP_OFFSET",
+    "FOLLOW_UP_QUARTERS",
+    "MAX_BADGE_LENGTH",
     "award_cancel",
     "award_enrol",
     "awards_expire_due",
@@ -521,4 +461,5 @@ __all__ = [
     "completion_reject",
     "completion_verify",
     "required_evidence",
+    "trusted_issuers_for",
 ]

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.exceptions import NotAllowed
+from core.workflow import lock
 from employers.models import CandidateInvitation, Hire, JobRole
 from employers.services import candidate_invitation_create, hire_record
 from grants.awards.outcomes import outcome_from_hire
@@ -77,7 +78,7 @@ def candidate_hire_record(
     application = funded_application_for(job_role, worker)
     outcome = None
     if application is not None:
-        locked = Application.objects.select_for_update().get(pk=application.pk)
+        locked = lock(application)
         hire = Hire.objects.select_related("employer", "job_role__occupation").get(pk=hire.pk)
         outcome = outcome_from_hire(actor=actor, application=locked, hire=hire)
         ApplicationEvent.objects.create(

@@ -14,7 +14,7 @@ from accounts.models import User
 from core.dates import add_months, check_within
 from core.exceptions import require
 from core.money import to_amount
-from core.workflow import transition
+from core.workflow import lock, transition
 from programs.models import (
     BadgeIssuer,
     Credential,
@@ -153,7 +153,7 @@ def credential_request_submit(*, actor: User, **fields: Any) -> CredentialReques
 def _decide_request(
     actor: User, request: CredentialRequest, to_status: str, reason: str
 ) -> CredentialRequest:
-    locked = CredentialRequest.objects.select_for_update().get(pk=request.pk)
+    locked = lock(request)
     require(can_manage_catalog(actor))
     locked.decided_by, locked.decided_at, locked.decision_reason = actor, timezone.now(), reason
     transition(
@@ -213,7 +213,7 @@ def badge_issuer_register(
         raise ValidationError(
             {"public_keys": _("Give the issuer's public key; only did:key and did:jwk carry it.")}
         )
-    locked = TrainingProvider.objects.select_for_update().get(pk=provider.pk)
+    locked = lock(provider)
     if BadgeIssuer.objects.filter(provider=locked, issuer_id=issuer_id, revoked_at__isnull=True).exists():
         raise ValidationError({"issuer_id": _("This issuer is already registered for the provider.")})
     return BadgeIssuer.objects.create(provider=locked, issuer_id=issuer_id, public_keys=keys, added_by=actor)
@@ -223,7 +223,7 @@ def badge_issuer_register(
 def badge_issuer_revoke(*, actor: User, issuer: BadgeIssuer) -> BadgeIssuer:
     """Stop trusting an issuer (a leaked key, a provider that left the list); the record stays."""
     require(can_manage_catalog(actor))
-    locked = BadgeIssuer.objects.select_for_update().get(pk=issuer.pk)
+    locked = lock(issuer)
     if locked.revoked_at is None:
         locked.revoked_at, locked.revoked_by = timezone.now(), actor
         locked.save(update_fields=["revoked_at", "revoked_by"])

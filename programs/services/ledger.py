@@ -3,6 +3,7 @@
 Ledger services lock only the program's budget row (budget_lock); callers holding other locks take them
 first."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -18,6 +19,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from core.exceptions import Conflict, require
 from core.money import to_amount
+from core.workflow import lock_rows
 from programs.models import FundingRound, LedgerEntry, Program, ProgramBudget
 from programs.permissions import can_manage_program
 
@@ -35,6 +37,16 @@ class _Movement:
     clawed_back: Decimal = Decimal("0")
 
 
+# How each kind of entry moves the budget's totals, for its amount (an adjustment's is signed).
+MOVEMENTS: dict[str, Callable[[Decimal], _Movement]] = {
+    LedgerEntry.Kind.COMMITMENT: lambda value: _Movement(committed=value),
+    LedgerEntry.Kind.RELEASE: lambda value: _Movement(committed=-value),
+    LedgerEntry.Kind.DISBURSEMENT: lambda value: _Movement(committed=-value, disbursed=value),
+    LedgerEntry.Kind.CLAWBACK: lambda value: _Movement(disbursed=-value, clawed_back=value),
+    LedgerEntry.Kind.ADJUSTMENT: lambda value: _Movement(total=value),
+}
+
+
 def _subject_fields(subject: models.Model | None) -> dict[str, Any]:
     if subject is None:
         return {}
@@ -48,7 +60,7 @@ def budget_lock(program: Program) -> ProgramBudget:
     that has committed and none that is still being decided: a service that must count a program's awards
     before it makes one (caps per person or employer, the round's share) takes it first. Lock order:
     application, then budget."""
-    return ProgramBudget.objects.select_for_update().get(program_id=program.pk)
+    return lock_rows(ProgramBudget.objects.filter(program_id=program.pk)).get()
 
 
 def _record(
@@ -56,7 +68,6 @@ def _record(
     program: Program,
     kind: str,
     amount: Decimal,
-    movement: _Movement,
     actor: User | None,
     reason: str,
     idempotency_key: str,
@@ -64,7 +75,9 @@ def _record(
     subject: models.Model | None = None,
     reverses: LedgerEntry | None = None,
 ) -> LedgerEntry:
-    """Lock the budget, replay a repeated key, check, move the totals with F(), write the entry."""
+    """Lock the budget, replay a repeated key, check, move the totals with F() (by MOVEMENTS), write the
+    entry."""
+    movement = MOVEMENTS[kind](amount)
     if not idempotency_key or len(idempotency_key) > 120:
         raise ValidationError({"idempotency_key": _("Give an idempotency key of 1 to 120 characters.")})
     if not reason.strip():
@@ -147,12 +160,10 @@ def budget_commit(
 
     Idempotent on `idempotency_key`: a repeat returns the first entry and moves nothing.
     """
-    value = to_amount(amount, program.currency)
     return _record(
         program=program,
         kind=LedgerEntry.Kind.COMMITMENT,
-        amount=value,
-        movement=_Movement(committed=value),
+        amount=to_amount(amount, program.currency),
         actor=actor,
         reason=reason,
         idempotency_key=idempotency_key,
@@ -174,12 +185,10 @@ def budget_release(
     reverses: LedgerEntry | None = None,
 ) -> LedgerEntry:
     """Return committed money to what is available (cancellation, expiry, a smaller award)."""
-    value = to_amount(amount, program.currency)
     return _record(
         program=program,
         kind=LedgerEntry.Kind.RELEASE,
-        amount=value,
-        movement=_Movement(committed=-value),
+        amount=to_amount(amount, program.currency),
         actor=actor,
         reason=reason,
         idempotency_key=idempotency_key,
@@ -201,12 +210,10 @@ def budget_disburse(
     subject: models.Model | None = None,
 ) -> LedgerEntry:
     """Pay out committed money: committed goes down and disbursed goes up by the same amount."""
-    value = to_amount(amount, program.currency)
     return _record(
         program=program,
         kind=LedgerEntry.Kind.DISBURSEMENT,
-        amount=value,
-        movement=_Movement(committed=-value, disbursed=value),
+        amount=to_amount(amount, program.currency),
         actor=actor,
         reason=reason,
         idempotency_key=idempotency_key,
@@ -227,12 +234,10 @@ def budget_claw_back(
     reverses: LedgerEntry | None = None,
 ) -> LedgerEntry:
     """Record money recovered after payment: disbursed goes down, and it is available again."""
-    value = to_amount(amount, program.currency)
     return _record(
         program=program,
         kind=LedgerEntry.Kind.CLAWBACK,
-        amount=value,
-        movement=_Movement(disbursed=-value, clawed_back=value),
+        amount=to_amount(amount, program.currency),
         actor=actor,
         reason=reason,
         idempotency_key=idempotency_key,
@@ -262,7 +267,6 @@ def budget_adjust(
             program=program,
             kind=LedgerEntry.Kind.ADJUSTMENT,
             amount=signed,
-            movement=_Movement(total=signed),
             actor=actor,
             reason=reason,
             idempotency_key=idempotency_key,
@@ -288,7 +292,7 @@ def budget_set_total(
     """Set the total budget to a new figure through an adjustment entry (staff pages use this)."""
     new_total = to_amount(total, program.currency, field="total", allow_zero=True)
     require(can_manage_program(actor, program))
-    budget = ProgramBudget.objects.select_for_update().get(program_id=program.pk)
+    budget = budget_lock(program)
     delta = new_total - budget.total
     if delta == 0:
         return None

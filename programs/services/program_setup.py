@@ -47,6 +47,16 @@ def _lock_configurable(actor: User, program: Program) -> Program:
     return locked
 
 
+def _setting_remove(
+    actor: User, setting: CapRule | EligibilityRule | ScoringCriterion, action: str, payload: dict[str, Any]
+) -> None:
+    """Delete one of a program's settings (a cap, a rule, a criterion), with the program's event saying
+    what it was."""
+    locked = _lock_configurable(actor, setting.program)
+    ProgramEvent.objects.create(program=locked, actor=actor, action=action, payload=payload)
+    setting.delete()
+
+
 def _check_round_dates(instance: FundingRound, before: dict[str, Any]) -> None:
     """The round's opening and closing, those set or changed (`before`: the stored values), inside
     ROUND_YEARS_BACK/AHEAD of today."""
@@ -140,14 +150,7 @@ def cap_rule_add(*, actor: User, program: Program, scope: str, amount: Any, note
 
 @transaction.atomic
 def cap_rule_remove(*, actor: User, rule: CapRule) -> None:
-    locked = _lock_configurable(actor, rule.program)
-    ProgramEvent.objects.create(
-        program=locked,
-        actor=actor,
-        action="cap_removed",
-        payload={"scope": rule.scope, "amount": str(rule.amount)},
-    )
-    rule.delete()
+    _setting_remove(actor, rule, "cap_removed", {"scope": rule.scope, "amount": str(rule.amount)})
 
 
 @transaction.atomic
@@ -163,14 +166,7 @@ def eligibility_rule_add(*, actor: User, program: Program, kind: str, parameters
 
 @transaction.atomic
 def eligibility_rule_remove(*, actor: User, rule: EligibilityRule) -> None:
-    locked = _lock_configurable(actor, rule.program)
-    ProgramEvent.objects.create(
-        program=locked,
-        actor=actor,
-        action="eligibility_removed",
-        payload={"kind": rule.kind, "parameters": rule.parameters},
-    )
-    rule.delete()
+    _setting_remove(actor, rule, "eligibility_removed", {"kind": rule.kind, "parameters": rule.parameters})
 
 
 @transaction.atomic
@@ -198,14 +194,9 @@ def scoring_criterion_add(
 
 @transaction.atomic
 def scoring_criterion_remove(*, actor: User, criterion: ScoringCriterion) -> None:
-    locked = _lock_configurable(actor, criterion.program)
-    ProgramEvent.objects.create(
-        program=locked,
-        actor=actor,
-        action="criterion_removed",
-        payload={"name": criterion.name, "weight": str(criterion.weight)},
+    _setting_remove(
+        actor, criterion, "criterion_removed", {"name": criterion.name, "weight": str(criterion.weight)}
     )
-    criterion.delete()
 
 
 @transaction.atomic

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from core.exceptions import Conflict, require
 from core.money import to_amount
-from core.workflow import check_move, transition
+from core.workflow import check_move, lock, transition
 from programs.models import Program, ProgramBudget, ProgramEvent
 from programs.permissions import can_create_program, can_manage_program
 from programs.services.common import _full_clean
@@ -128,7 +128,7 @@ def program_create(*, actor: User, code: str, currency: str, total_budget: Any, 
 @transaction.atomic
 def program_update(*, actor: User, program: Program, **fields: Any) -> Program:
     """Change a program's settings; status, code, currency and budget have their own services."""
-    locked = Program.objects.select_for_update().get(pk=program.pk)
+    locked = lock(program)
     require(can_manage_program(actor, locked))
     unknown = set(fields) - set(PROGRAM_FIELDS)
     if unknown:
@@ -166,7 +166,7 @@ def program_transition(*, actor: User, program: Program, to_status: str, reason:
     Opening needs at least one funding round and a budget above zero.
     Side effects: the status change and a ProgramEvent.
     """
-    locked = Program.objects.select_for_update().get(pk=program.pk)
+    locked = lock(program)
     require(can_manage_program(actor, locked))
     if to_status not in Program.Status.values:
         raise ValidationError(

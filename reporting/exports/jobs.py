@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.permissions import AnyUser, is_signed_in
 from core.exceptions import Conflict, NotAllowed
-from core.workflow import may_move, transition
+from core.workflow import lock, lock_rows, may_move, transition
 from reporting.exports.definitions import can_export, personal_allowed
 from reporting.exports.filters import filters_to_json, parse_filters
 from reporting.figures import ReportFilter
@@ -92,7 +92,7 @@ def export_job_retry(*, actor: User, job: ExportJob) -> ExportJob:
 
 def _move(job_id: int, to: str, **fields: Any) -> ExportJob | None:
     with transaction.atomic():
-        job = ExportJob.objects.select_for_update().get(pk=job_id)
+        job = lock(ExportJob(pk=job_id))
         if not may_move(job, to):
             return None
         for name, value in fields.items():
@@ -173,7 +173,7 @@ def export_jobs_sweep(
         candidates = candidates.filter(owner=owner)
     swept: list[ExportJob] = []
     with transaction.atomic():
-        for job in candidates.select_for_update(skip_locked=True).order_by("pk")[:limit]:
+        for job in lock_rows(candidates, skip_locked=True)[:limit]:
             if not may_move(job, ExportJob.Status.FAILED):
                 continue
             job.error = STOPPED_RUNNING if job.status == ExportJob.Status.RUNNING else STOPPED_QUEUED
