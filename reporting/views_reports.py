@@ -15,7 +15,7 @@ Who may download what:
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, cast
+from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_not_required
@@ -31,6 +31,7 @@ from accounts.permissions import get_visible_or_404, has_any_role, require
 from accounts.roles import Role
 from core.exceptions import ApplicationError
 from core.forms import add_service_errors
+from core.views import keep_private, private_download, signed_in_user
 from employers.permissions import employers_visible_to
 from programs.models import Program
 from reporting import opendata
@@ -60,9 +61,7 @@ EXPORT_STAFF = tuple({role for roles in EXPORT_ROLES.values() for role in roles}
 def _pdf(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return keep_private(response)
 
 
 def report_programs(user: Any) -> Any:
@@ -172,8 +171,7 @@ def _job_rows(user: User) -> list[dict[str, Any]]:
 def export_list(request: HttpRequest) -> HttpResponse:
     """The person's own exports with their progress, a form to start one, and the PDF reports."""
     require(has_any_role(request.user, EXPORT_STAFF))
-    user = request.user
-    user = cast(User, user)
+    user = signed_in_user(request)
     form = ExportForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -212,26 +210,18 @@ def export_download(request: HttpRequest, pk: int) -> FileResponse:
     job = get_visible_or_404(exports_visible_to(request.user), pk=pk)
     if job.status != ExportJob.Status.DONE or not job.file:
         raise Http404
-    try:
-        handle = job.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
     content_type = {
         ExportJob.Format.CSV: "text/csv; charset=utf-8",
         ExportJob.Format.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     }[ExportJob.Format(job.format)]
     filename = f"{job.kind}-{timezone.localtime(job.created_at):%Y%m%d}-{job.pk}.{job.format}"
-    response = FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return private_download(job.file, filename=filename, content_type=content_type)
 
 
 @require_POST
 def export_retry(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_visible_or_404(exports_visible_to(request.user), pk=pk)
-    user = request.user
-    user = cast(User, user)
+    user = signed_in_user(request)
     try:
         export_job_retry(actor=user, job=job)
     except ApplicationError as error:
@@ -246,8 +236,7 @@ def export_stream(request: HttpRequest, kind: str) -> HttpResponse | StreamingHt
     if kind not in ExportJob.Kind.values:
         raise Http404
     require(can_export(request.user, kind))
-    user = request.user
-    user = cast(User, user)
+    user = signed_in_user(request)
     data: dict[str, Any] = {key: value for key, value in request.GET.items() if key != "programs"}
     if request.GET.getlist("programs"):
         data["programs"] = request.GET.getlist("programs")
@@ -258,9 +247,7 @@ def export_stream(request: HttpRequest, kind: str) -> HttpResponse | StreamingHt
     headers, query = export_query(user, kind, filters, personal=personal_allowed(user, kind))
     response = StreamingHttpResponse(csv_chunks(headers, query), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{kind}-{timezone.localdate():%Y%m%d}.csv"'
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return keep_private(response)
 
 
 # ---------------------------------------------------------------- open data (public)

@@ -15,7 +15,8 @@ The pages, split by area (employers/urls.py names them as `views.<name>`, from h
   pledge_activate, pledge_return, pledge_fulfil, public_pledge_list, public_pledge_detail
 - job_roles: job_role_list, job_role_create, job_role_edit, job_role_close
 - progress_reports: report_create, report_detail, report_verify, report_return, report_evidence
-- common: what they share (status tags, event labels, finding what the caller may see, form errors)
+- common: what they share (status tags, event labels, finding what the caller may see); the caller,
+  forms and paging come from core.views and core.pagination
 """
 
 from employers.views.employers import (

@@ -1,23 +1,18 @@
-"""Shared by the employers pages: page sizes, status tags and event labels, the caller, calling a
-service from a form, and finding the employer or pledge the caller may see (404) and act on (403)."""
+"""Shared by the employers pages: page sizes, status tags and event labels, and finding the employer or
+pledge the caller may see (404) and act on (403). The caller, forms and paging: core.views."""
 
-from collections.abc import Callable
-from typing import Any, cast
+from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Page, Paginator
 from django.http import HttpRequest
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.models import User
 from accounts.permissions import Decision, get_visible_or_404, has_any_role, require
 from accounts.roles import Role
-from core.exceptions import ApplicationError, NotAllowed
-from core.forms import add_service_errors
-from employers.models import Employer, Pledge, ProgressReport
+from employers.models import Employer, JobRole, Pledge, ProgressReport
 from employers.permissions import employers_visible_to, is_active_representative, pledges_visible_to
+from programs.presentation import money
 
 ROWS_PER_PAGE = 25
 
@@ -68,71 +63,41 @@ EVENT_LABELS: dict[str, Promise] = {
 }
 
 
-# ---------------------------------------------------------------- helpers
+# ---------------------------------------------------------------- finding what the caller may see
 
 
-def _user(request: HttpRequest) -> User:
-    """The signed-in caller: every non-public page sits behind the sign-in middleware."""
-    return cast(User, request.user)
-
-
-def _attempt(
-    form: Any, service: Callable[..., Any], /, *, field_names: dict[str, str] | None = None, **kwargs: Any
-) -> tuple[bool, Any]:
-    """Call a service. Its ValidationError or Conflict goes on the form; NotAllowed becomes a 403."""
-    try:
-        return True, service(**kwargs)
-    except ValidationError as error:
-        add_service_errors(form, error, field_names)
-    except NotAllowed as error:
-        raise PermissionDenied(error.message) from error
-    except ApplicationError as error:
-        form.add_error(None, error.message)
-    return False, None
-
-
-def _paginate(request: HttpRequest, rows: Any, per_page: int) -> Page:
-    page = Paginator(rows, per_page).get_page(request.GET.get("page"))
-    page.object_list = list(page.object_list)
-    return page
-
-
-def _posted(request: HttpRequest) -> Any:
-    return request.POST if request.method == "POST" else None
-
-
-def _may_use_employer_pages(user: Any) -> Decision:
+def may_use_employer_pages(user: Any) -> Decision:
     return has_any_role(user, (Role.EMPLOYER_REPRESENTATIVE, Role.PROGRAM_MANAGER, Role.ADMINISTRATOR))
 
 
-def _is_representative_of(request: HttpRequest, employer_id: int) -> bool:
+def is_representative_of(request: HttpRequest, employer_id: int) -> bool:
     return bool(is_active_representative(request.user, employer_id))
 
 
-def _employer(request: HttpRequest, pk: int) -> Employer:
-    require(_may_use_employer_pages(request.user))
+def visible_employer(request: HttpRequest, pk: int) -> Employer:
+    require(may_use_employer_pages(request.user))
     return get_visible_or_404(employers_visible_to(request.user), pk=pk)
 
 
-def _own_employer(request: HttpRequest, pk: int) -> Employer:
+def own_employer(request: HttpRequest, pk: int) -> Employer:
     """The employer, if the caller is one of its active representatives (404 if they cannot see it)."""
-    employer = _employer(request, pk)
+    employer = visible_employer(request, pk)
     require(is_active_representative(request.user, employer))
     return employer
 
 
-def _pledge(request: HttpRequest, pk: int) -> Pledge:
-    require(_may_use_employer_pages(request.user))
+def visible_pledge(request: HttpRequest, pk: int) -> Pledge:
+    require(may_use_employer_pages(request.user))
     return get_visible_or_404(pledges_visible_to(request.user).select_related("employer"), pk=pk)
 
 
-def _own_pledge(request: HttpRequest, pk: int) -> Pledge:
-    pledge = _pledge(request, pk)
+def own_pledge(request: HttpRequest, pk: int) -> Pledge:
+    pledge = visible_pledge(request, pk)
     require(is_active_representative(request.user, pledge.employer_id))
     return pledge
 
 
-def _event_rows(events: Any, *, staff: bool) -> list[dict[str, Any]]:
+def event_rows(events: Any, *, staff: bool) -> list[dict[str, Any]]:
     """History rows. Employers see "Agency staff" for staff actions; staff see who acted."""
     rows = []
     for event in events:
@@ -153,6 +118,11 @@ def _event_rows(events: Any, *, staff: bool) -> list[dict[str, Any]]:
     return rows
 
 
-def _with_pledge_tags(pledges: Any) -> None:
+def with_pledge_tags(pledges: Any) -> None:
     for pledge in pledges:
         pledge.status_tag = PLEDGE_TAGS.get(pledge.status, "tag--grey")
+
+
+def wage_range(role: JobRole) -> str:
+    """A job role's yearly wage range, in dollars (employers' pages and matching show it alike)."""
+    return f"{money(role.wage_min, 'USD')} – {money(role.wage_max, 'USD')}"

@@ -13,22 +13,20 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.permissions import get_visible_or_404, predicate_view_check, require
+from core.pagination import paginate
+from core.views import form_action, posted, signed_in_user
 from employers import selectors, services
 from employers.forms import EmployerForm, StaffDecisionForm
 from employers.models import Employer
 from employers.permissions import can_register_employer, can_verify_employers, employers_visible_to
 from employers.views.common import (
     ROWS_PER_PAGE,
-    _attempt,
-    _employer,
-    _event_rows,
-    _is_representative_of,
-    _may_use_employer_pages,
-    _own_employer,
-    _paginate,
-    _posted,
-    _user,
-    _with_pledge_tags,
+    event_rows,
+    is_representative_of,
+    may_use_employer_pages,
+    own_employer,
+    visible_employer,
+    with_pledge_tags,
 )
 
 ES = Employer.Status
@@ -67,11 +65,11 @@ def _staff_employer(request: HttpRequest, pk: int) -> Employer:
 # ---------------------------------------------------------------- representatives: their employers
 
 
-@predicate_view_check(_may_use_employer_pages)
+@predicate_view_check(may_use_employer_pages)
 @require_safe
 def my_employers(request: HttpRequest) -> HttpResponse:
     """ "My employer": straight to it if there is one; a list if several; how to start if none."""
-    employers = list(selectors.employers_for_user(_user(request)))
+    employers = list(selectors.employers_for_user(signed_in_user(request)))
     if len(employers) == 1:
         return redirect("employers:employer_detail", pk=employers[0].pk)
     for employer in employers:
@@ -86,19 +84,18 @@ def my_employers(request: HttpRequest) -> HttpResponse:
 @predicate_view_check(can_register_employer)
 @require_http_methods(["GET", "HEAD", "POST"])
 def employer_register(request: HttpRequest) -> HttpResponse:
-    form = EmployerForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        done, employer = _attempt(
-            form, services.employer_register, actor=_user(request), **form.service_fields()
-        )
-        if done:
-            messages.success(
-                request,
-                _("%(name)s is registered. Agency staff will verify it; we will tell you when they have.")
-                % {"name": employer.display_name},
-            )
-            return redirect("employers:employer_detail", pk=employer.pk)
-    return render(request, "employers/employer_register.html", {"form": form})
+    form = EmployerForm(posted(request))
+    return form_action(
+        request,
+        form,
+        lambda: services.employer_register(actor=signed_in_user(request), **form.service_fields()),
+        success=lambda employer: (
+            _("%(name)s is registered. Agency staff will verify it; we will tell you when they have.")
+            % {"name": employer.display_name}
+        ),
+        then=lambda employer: redirect("employers:employer_detail", pk=employer.pk),
+        otherwise=lambda: render(request, "employers/employer_register.html", {"form": form}),
+    )
 
 
 def _employer_fields(employer: Employer) -> dict[str, Any]:
@@ -107,8 +104,8 @@ def _employer_fields(employer: Employer) -> dict[str, Any]:
 
 @require_safe
 def employer_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    employer = _employer(request, pk)
-    if _is_representative_of(request, employer.pk):
+    employer = visible_employer(request, pk)
+    if is_representative_of(request, employer.pk):
         return _representative_employer_page(request, employer)
     require(can_verify_employers(request.user))
     return _staff_employer_page(request, employer)
@@ -121,7 +118,7 @@ def _last_reason(employer: Employer, action: str) -> str:
 
 def _representative_employer_page(request: HttpRequest, employer: Employer) -> HttpResponse:
     pledges = list(employer.pledges.order_by("-created_at", "-id"))
-    _with_pledge_tags(pledges)
+    with_pledge_tags(pledges)
     open_roles = employer.job_roles.filter(is_open=True).count()
     return render(
         request,
@@ -159,7 +156,7 @@ def _staff_employer_page(
             reason_label=_("Why suspend this employer? Its representatives read it."),
         )
     pledges = list(employer.pledges.order_by("-created_at", "-id"))
-    _with_pledge_tags(pledges)
+    with_pledge_tags(pledges)
     representatives = list(
         employer.representatives.filter(removed_at__isnull=True).select_related("user").order_by("added_at")
     )
@@ -172,7 +169,7 @@ def _staff_employer_page(
             "decision_forms": decision_forms,
             "pledges": pledges,
             "representatives": representatives,
-            "events": _event_rows(employer.events.select_related("actor"), staff=True),
+            "events": event_rows(employer.events.select_related("actor"), staff=True),
         },
         status=400 if any(form.errors for form in forms.values()) else 200,
     )
@@ -180,21 +177,23 @@ def _staff_employer_page(
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def employer_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    employer = _own_employer(request, pk)
+    employer = own_employer(request, pk)
     if employer.status == ES.SUSPENDED:
         messages.error(request, _("A suspended employer's details cannot be changed. Contact the agency."))
         return redirect("employers:employer_detail", pk=employer.pk)
     lock = employer.status == ES.VERIFIED
-    form = EmployerForm(_posted(request), initial=_employer_fields(employer), lock_registration_number=lock)
-    if request.method == "POST" and form.is_valid():
-        done, _employer_saved = _attempt(
-            form, services.employer_update, actor=_user(request), employer=employer, **form.service_fields()
-        )
-        if done:
-            messages.success(request, _("Your employer's details are saved."))
-            return redirect("employers:employer_detail", pk=employer.pk)
-    return render(
-        request, "employers/employer_edit.html", {"employer": employer, "form": form, "locked": lock}
+    form = EmployerForm(posted(request), initial=_employer_fields(employer), lock_registration_number=lock)
+    return form_action(
+        request,
+        form,
+        lambda: services.employer_update(
+            actor=signed_in_user(request), employer=employer, **form.service_fields()
+        ),
+        success=_("Your employer's details are saved."),
+        then=redirect("employers:employer_detail", pk=employer.pk),
+        otherwise=lambda: render(
+            request, "employers/employer_edit.html", {"employer": employer, "form": form, "locked": lock}
+        ),
     )
 
 
@@ -203,15 +202,19 @@ def _staff_decision(
 ) -> HttpResponse:
     employer = _staff_employer(request, pk)
     form = StaffDecisionForm(request.POST, prefix=name, reason_required=name in ("suspend", "reinstate"))
-    if form.is_valid():
-        done, _changed = _attempt(
-            form, service, actor=_user(request), employer=employer, reason=form.cleaned_data["reason"]
-        )
-        if done:
-            messages.success(request, done_message)
-            return redirect("employers:employer_detail", pk=employer.pk)
-    employer.refresh_from_db()
-    return _staff_employer_page(request, employer, forms={name: form})
+
+    def page_again() -> HttpResponse:
+        employer.refresh_from_db()
+        return _staff_employer_page(request, employer, forms={name: form})
+
+    return form_action(
+        request,
+        form,
+        lambda: service(actor=signed_in_user(request), employer=employer, reason=form.cleaned_data["reason"]),
+        success=done_message,
+        then=redirect("employers:employer_detail", pk=employer.pk),
+        otherwise=page_again,
+    )
 
 
 @require_POST
@@ -240,7 +243,7 @@ def employer_list(request: HttpRequest) -> HttpResponse:
     visible = selectors.employer_list(queryset=employers_visible_to(request.user))
     filterset = selectors.EmployerFilter(request.GET, queryset=visible)
     rows = filterset.qs if filterset.is_valid() else Employer.objects.none()
-    page = _paginate(request, rows, ROWS_PER_PAGE)
+    page = paginate(request, rows, ROWS_PER_PAGE)
     for employer in page.object_list:
         employer.status_tag = EMPLOYER_TAGS.get(employer.status, "tag--grey")
     searched = any(value for key, value in request.GET.items() if key != "page")

@@ -2,42 +2,35 @@
 
 from typing import Any
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.permissions import get_visible_or_404, require
-from core.exceptions import ApplicationError, NotAllowed
+from core.pagination import paginate
+from core.views import button_action, form_action, posted, signed_in_user
 from employers import services
 from employers.forms import JobRoleForm
-from employers.models import Employer, JobRole, Pledge
+from employers.models import Employer, JobRole
 from employers.permissions import is_active_representative, job_roles_visible_to
 from employers.views.common import (
+    PS,
     ROWS_PER_PAGE,
-    _attempt,
-    _employer,
-    _is_representative_of,
-    _may_use_employer_pages,
-    _own_employer,
-    _paginate,
-    _posted,
-    _user,
+    is_representative_of,
+    may_use_employer_pages,
+    own_employer,
+    visible_employer,
+    wage_range,
 )
-from programs.presentation import money
-
-PS = Pledge.Status
-
 
 # ---------------------------------------------------------------- job roles
 
 
 @require_safe
 def job_role_list(request: HttpRequest, pk: int) -> HttpResponse:
-    employer = _employer(request, pk)
-    is_representative = _is_representative_of(request, employer.pk)
+    employer = visible_employer(request, pk)
+    is_representative = is_representative_of(request, employer.pk)
     roles = (
         job_roles_visible_to(request.user)
         .filter(employer=employer)
@@ -45,9 +38,9 @@ def job_role_list(request: HttpRequest, pk: int) -> HttpResponse:
         .prefetch_related("skills")
         .order_by("-is_open", "title", "pk")
     )
-    page = _paginate(request, roles, ROWS_PER_PAGE)
+    page = paginate(request, roles, ROWS_PER_PAGE)
     for role in page.object_list:
-        role.wage_display = f"{money(role.wage_min, 'USD')} – {money(role.wage_max, 'USD')}"
+        role.wage_display = wage_range(role)
     return render(
         request,
         "employers/job_role_list.html",
@@ -78,12 +71,12 @@ def _job_role_fields(role: JobRole) -> dict[str, Any]:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def job_role_create(request: HttpRequest, pk: int) -> HttpResponse:
-    return _job_role_form(request, _own_employer(request, pk), None)
+    return _job_role_form(request, own_employer(request, pk), None)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def job_role_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    require(_may_use_employer_pages(request.user))
+    require(may_use_employer_pages(request.user))
     role = get_visible_or_404(
         job_roles_visible_to(request.user).select_related("employer", "occupation"), pk=pk
     )
@@ -96,41 +89,35 @@ def _job_role_form(request: HttpRequest, employer: Employer, role: JobRole | Non
         "-created_at"
     )
     form = JobRoleForm(
-        _posted(request),
+        posted(request),
         initial=_job_role_fields(role) if role is not None else {"region": employer.region},
         pledges=pledges,
     )
-    if request.method == "POST" and form.is_valid():
-        done, saved = _attempt(
-            form,
-            services.job_role_save,
-            field_names={"occupation": "occupation_code"},
-            actor=_user(request),
-            employer=employer,
-            job_role=role,
-            **form.service_fields(),
-        )
-        if done:
-            messages.success(request, _("Job role “%(title)s” saved.") % {"title": saved.title})
-            return redirect("employers:job_role_list", pk=employer.pk)
-    return render(request, "employers/job_role_form.html", {"employer": employer, "role": role, "form": form})
+    return form_action(
+        request,
+        form,
+        lambda: services.job_role_save(
+            actor=signed_in_user(request), employer=employer, job_role=role, **form.service_fields()
+        ),
+        field_names={"occupation": "occupation_code"},
+        success=lambda saved: _("Job role “%(title)s” saved.") % {"title": saved.title},
+        then=redirect("employers:job_role_list", pk=employer.pk),
+        otherwise=lambda: render(
+            request, "employers/job_role_form.html", {"employer": employer, "role": role, "form": form}
+        ),
+    )
 
 
 @require_POST
 def job_role_close(request: HttpRequest, pk: int) -> HttpResponse:
-    require(_may_use_employer_pages(request.user))
+    require(may_use_employer_pages(request.user))
     role = get_visible_or_404(job_roles_visible_to(request.user).select_related("employer"), pk=pk)
     require(is_active_representative(request.user, role.employer))
-    try:
-        services.job_role_close(actor=_user(request), job_role=role)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    except NotAllowed as error:
-        raise PermissionDenied(error.message) from error
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request, _("“%(title)s” is closed: it no longer appears in matching.") % {"title": role.title}
-        )
-    return redirect("employers:job_role_list", pk=role.employer_id)
+    return button_action(
+        request,
+        services.job_role_close,
+        actor=signed_in_user(request),
+        job_role=role,
+        success=_("“%(title)s” is closed: it no longer appears in matching.") % {"title": role.title},
+        then=redirect("employers:job_role_list", pk=role.employer_id),
+    )

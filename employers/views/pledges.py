@@ -17,6 +17,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.permissions import get_visible_or_404, predicate_view_check, require
+from core.pagination import paginate
+from core.views import form_action, posted, signed_in_user
 from employers import selectors, services
 from employers.forms import PledgeForm, StaffDecisionForm, SubmitPledgeForm, WithdrawForm
 from employers.models import Pledge
@@ -25,16 +27,12 @@ from employers.views.common import (
     PLEDGE_TAGS,
     REPORT_TAGS,
     ROWS_PER_PAGE,
-    _attempt,
-    _event_rows,
-    _is_representative_of,
-    _own_employer,
-    _own_pledge,
-    _paginate,
-    _pledge,
-    _posted,
-    _user,
-    _with_pledge_tags,
+    event_rows,
+    is_representative_of,
+    own_employer,
+    own_pledge,
+    visible_pledge,
+    with_pledge_tags,
 )
 from programs.presentation import money
 
@@ -68,6 +66,19 @@ def _staff_pledge(request: HttpRequest, pk: int) -> Pledge:
     return get_visible_or_404(pledges_visible_to(request.user).select_related("employer"), pk=pk)
 
 
+def _back(pledge: Pledge) -> HttpResponse:
+    return redirect("employers:pledge_detail", pk=pledge.pk)
+
+
+def _not_now(request: HttpRequest, pledge: Pledge, message: str) -> HttpResponse:
+    messages.error(request, message)
+    return _back(pledge)
+
+
+def _wage_floor(pledge: Pledge) -> str:
+    return money(pledge.wage_floor, "USD") if pledge.wage_floor is not None else ""
+
+
 def _commitments(pledge: Pledge) -> list[dict[str, Any]]:
     return [
         {"label": COMMITMENT_LABELS[target], "target": getattr(pledge, target)}
@@ -86,84 +97,87 @@ def _pledge_fields(pledge: Pledge) -> dict[str, Any]:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def pledge_create(request: HttpRequest, pk: int) -> HttpResponse:
-    employer = _own_employer(request, pk)
-    form = PledgeForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        done, pledge = _attempt(
-            form, services.pledge_create, actor=_user(request), employer=employer, **form.service_fields()
-        )
-        if done:
-            messages.success(request, _("Your draft pledge is saved. Submit it when it is ready."))
-            return redirect("employers:pledge_detail", pk=pledge.pk)
-    return render(request, "employers/pledge_form.html", {"employer": employer, "form": form, "pledge": None})
+    employer = own_employer(request, pk)
+    form = PledgeForm(posted(request))
+    return form_action(
+        request,
+        form,
+        lambda: services.pledge_create(
+            actor=signed_in_user(request), employer=employer, **form.service_fields()
+        ),
+        success=_("Your draft pledge is saved. Submit it when it is ready."),
+        then=lambda pledge: redirect("employers:pledge_detail", pk=pledge.pk),
+        otherwise=lambda: render(
+            request, "employers/pledge_form.html", {"employer": employer, "form": form, "pledge": None}
+        ),
+    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def pledge_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    pledge = _own_pledge(request, pk)
+    pledge = own_pledge(request, pk)
     if pledge.status not in Pledge.EDITABLE:
-        messages.error(request, _("Only a draft or a returned pledge can be changed."))
-        return redirect("employers:pledge_detail", pk=pledge.pk)
-    form = PledgeForm(_posted(request), initial=_pledge_fields(pledge))
-    if request.method == "POST" and form.is_valid():
-        done, _saved = _attempt(
-            form, services.pledge_update, actor=_user(request), pledge=pledge, **form.service_fields()
-        )
-        if done:
-            messages.success(request, _("The pledge is saved."))
-            return redirect("employers:pledge_detail", pk=pledge.pk)
-    return render(
-        request, "employers/pledge_form.html", {"employer": pledge.employer, "form": form, "pledge": pledge}
+        return _not_now(request, pledge, _("Only a draft or a returned pledge can be changed."))
+    form = PledgeForm(posted(request), initial=_pledge_fields(pledge))
+    return form_action(
+        request,
+        form,
+        lambda: services.pledge_update(actor=signed_in_user(request), pledge=pledge, **form.service_fields()),
+        success=_("The pledge is saved."),
+        then=_back(pledge),
+        otherwise=lambda: render(
+            request,
+            "employers/pledge_form.html",
+            {"employer": pledge.employer, "form": form, "pledge": pledge},
+        ),
     )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def pledge_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    pledge = _own_pledge(request, pk)
+    pledge = own_pledge(request, pk)
     if pledge.status not in Pledge.EDITABLE:
-        messages.error(request, _("This pledge has already been submitted."))
-        return redirect("employers:pledge_detail", pk=pledge.pk)
-    form = SubmitPledgeForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        done, _submitted = _attempt(form, services.pledge_submit, actor=_user(request), pledge=pledge)
-        if done:
-            messages.success(request, _("Your pledge is submitted. A program manager will review it."))
-            return redirect("employers:pledge_detail", pk=pledge.pk)
-    return render(
+        return _not_now(request, pledge, _("This pledge has already been submitted."))
+    form = SubmitPledgeForm(posted(request))
+    return form_action(
         request,
-        "employers/pledge_submit.html",
-        {
-            "pledge": pledge,
-            "employer": pledge.employer,
-            "form": form,
-            "commitments": _commitments(pledge),
-            "wage_floor": money(pledge.wage_floor, "USD") if pledge.wage_floor is not None else "",
-        },
+        form,
+        lambda: services.pledge_submit(actor=signed_in_user(request), pledge=pledge),
+        success=_("Your pledge is submitted. A program manager will review it."),
+        then=_back(pledge),
+        otherwise=lambda: render(
+            request,
+            "employers/pledge_submit.html",
+            {
+                "pledge": pledge,
+                "employer": pledge.employer,
+                "form": form,
+                "commitments": _commitments(pledge),
+                "wage_floor": _wage_floor(pledge),
+            },
+        ),
     )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def pledge_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    pledge = _own_pledge(request, pk)
+    pledge = own_pledge(request, pk)
     if PS.WITHDRAWN not in Pledge.TRANSITIONS[pledge.status]:
-        messages.error(request, _("This pledge is closed; it cannot be withdrawn."))
-        return redirect("employers:pledge_detail", pk=pledge.pk)
-    form = WithdrawForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        done, _withdrawn = _attempt(
-            form,
-            services.pledge_withdraw,
-            actor=_user(request),
-            pledge=pledge,
-            reason=form.cleaned_data["reason"],
-        )
-        if done:
-            messages.success(request, _("The pledge is withdrawn."))
-            return redirect("employers:pledge_detail", pk=pledge.pk)
-    return render(
+        return _not_now(request, pledge, _("This pledge is closed; it cannot be withdrawn."))
+    form = WithdrawForm(posted(request))
+    return form_action(
         request,
-        "employers/pledge_withdraw.html",
-        {"pledge": pledge, "employer": pledge.employer, "form": form},
+        form,
+        lambda: services.pledge_withdraw(
+            actor=signed_in_user(request), pledge=pledge, reason=form.cleaned_data["reason"]
+        ),
+        success=_("The pledge is withdrawn."),
+        then=_back(pledge),
+        otherwise=lambda: render(
+            request,
+            "employers/pledge_withdraw.html",
+            {"pledge": pledge, "employer": pledge.employer, "form": form},
+        ),
     )
 
 
@@ -176,7 +190,7 @@ def _progress_context(pledge: Pledge) -> dict[str, Any]:
 
 @require_safe
 def pledge_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    pledge = _pledge(request, pk)
+    pledge = visible_pledge(request, pk)
     return _pledge_page(request, pledge)
 
 
@@ -184,7 +198,7 @@ def _pledge_page(
     request: HttpRequest, pledge: Pledge, *, forms: dict[str, Any] | None = None
 ) -> HttpResponse:
     forms = forms or {}
-    is_representative = _is_representative_of(request, pledge.employer_id)
+    is_representative = is_representative_of(request, pledge.employer_id)
     is_staff = bool(can_verify_employers(request.user)) and not is_representative
     reports = list(pledge.reports.order_by("-year", "-quarter"))
     for report in reports:
@@ -213,7 +227,7 @@ def _pledge_page(
         "status_tag": PLEDGE_TAGS.get(pledge.status, "tag--grey"),
         "status_meaning": PLEDGE_GUIDE[pledge.status],
         "commitments": _commitments(pledge),
-        "wage_floor": money(pledge.wage_floor, "USD") if pledge.wage_floor is not None else "",
+        "wage_floor": _wage_floor(pledge),
         "reports": reports,
         "roles": roles,
         "is_representative": is_representative,
@@ -222,7 +236,7 @@ def _pledge_page(
         "can_edit": is_representative and pledge.status in Pledge.EDITABLE,
         "can_withdraw": is_representative and PS.WITHDRAWN in allowed,
         "can_report": is_representative and pledge.status == PS.ACTIVE,
-        "events": _event_rows(pledge.events.select_related("actor"), staff=is_staff),
+        "events": event_rows(pledge.events.select_related("actor"), staff=is_staff),
         **_progress_context(pledge),
     }
     return render(
@@ -250,8 +264,8 @@ def pledge_queue(request: HttpRequest) -> HttpResponse:
     rows = selectors.pledges_with_progress(pledges)
     if view == "flagged":
         rows = _in_name_only(rows)
-    page = _paginate(request, rows.order_by("submitted_at", "pk"), ROWS_PER_PAGE)
-    _with_pledge_tags(page.object_list)
+    page = paginate(request, rows.order_by("submitted_at", "pk"), ROWS_PER_PAGE)
+    with_pledge_tags(page.object_list)
     for pledge in page.object_list:
         pledge.progress = selectors.pledge_progress(pledge)
     return render(request, "employers/pledge_queue.html", {"page": page, "show": view})
@@ -280,15 +294,19 @@ def _staff_pledge_decision(
 ) -> HttpResponse:
     pledge = _staff_pledge(request, pk)
     form = StaffDecisionForm(request.POST, prefix=name, reason_required=name == "return")
-    if form.is_valid():
-        done, _changed = _attempt(
-            form, service, actor=_user(request), pledge=pledge, reason=form.cleaned_data["reason"]
-        )
-        if done:
-            messages.success(request, done_message)
-            return redirect("employers:pledge_detail", pk=pledge.pk)
-    pledge.refresh_from_db()
-    return _pledge_page(request, pledge, forms={name: form})
+
+    def page_again() -> HttpResponse:
+        pledge.refresh_from_db()
+        return _pledge_page(request, pledge, forms={name: form})
+
+    return form_action(
+        request,
+        form,
+        lambda: service(actor=signed_in_user(request), pledge=pledge, reason=form.cleaned_data["reason"]),
+        success=done_message,
+        then=_back(pledge),
+        otherwise=page_again,
+    )
 
 
 @require_POST
@@ -323,8 +341,8 @@ def pledge_fulfil(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def public_pledge_list(request: HttpRequest) -> HttpResponse:
     rows = selectors.public_pledges()
-    page = _paginate(request, rows, PUBLIC_PER_PAGE)
-    _with_pledge_tags(page.object_list)
+    page = paginate(request, rows, PUBLIC_PER_PAGE)
+    with_pledge_tags(page.object_list)
     for pledge in page.object_list:
         pledge.progress = selectors.pledge_progress(pledge)  # from the annotations: no query
     return render(request, "employers/public_pledge_list.html", {"page": page})
@@ -341,7 +359,7 @@ def public_pledge_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "pledge": pledge,
             "employer": pledge.employer,
             "status_tag": PLEDGE_TAGS.get(pledge.status, "tag--grey"),
-            "wage_floor": money(pledge.wage_floor, "USD") if pledge.wage_floor is not None else "",
+            "wage_floor": _wage_floor(pledge),
             **_progress_context(pledge),
         },
     )

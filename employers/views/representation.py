@@ -13,33 +13,35 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.permissions import get_visible_or_404
 from core.exceptions import ApplicationError
+from core.views import form_action, posted, signed_in_user
 from employers import services
 from employers.forms import InviteForm, RemoveRepresentativeForm
-from employers.models import RepresentativeInvitation
-from employers.views.common import _attempt, _own_employer, _posted, _user
+from employers.models import Employer, RepresentativeInvitation
+from employers.views.common import own_employer
 
 # ---------------------------------------------------------------- representatives and invitations
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def representatives(request: HttpRequest, pk: int) -> HttpResponse:
-    employer = _own_employer(request, pk)
-    form = InviteForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        done, invitation = _attempt(
-            form,
-            services.representative_invite,
-            actor=_user(request),
-            employer=employer,
-            email=form.cleaned_data["email"],
-        )
-        if done:
-            messages.success(
-                request,
-                _("We have sent an invitation to %(email)s. The link works for 7 days.")
-                % {"email": invitation.email},
-            )
-            return redirect("employers:representatives", pk=employer.pk)
+    employer = own_employer(request, pk)
+    form = InviteForm(posted(request))
+    return form_action(
+        request,
+        form,
+        lambda: services.representative_invite(
+            actor=signed_in_user(request), employer=employer, email=form.cleaned_data["email"]
+        ),
+        success=lambda invitation: (
+            _("We have sent an invitation to %(email)s. The link works for 7 days.")
+            % {"email": invitation.email}
+        ),
+        then=redirect("employers:representatives", pk=employer.pk),
+        otherwise=lambda: _representatives_page(request, employer, form),
+    )
+
+
+def _representatives_page(request: HttpRequest, employer: Employer, form: InviteForm) -> HttpResponse:
     active = list(
         employer.representatives.filter(removed_at__isnull=True)
         .select_related("user")
@@ -72,29 +74,27 @@ def representatives(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def representative_remove(request: HttpRequest, pk: int, rep_pk: int) -> HttpResponse:
-    employer = _own_employer(request, pk)
+    employer = own_employer(request, pk)
     representative = get_visible_or_404(
         employer.representatives.filter(removed_at__isnull=True).select_related("user"), pk=rep_pk
     )
-    form = RemoveRepresentativeForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        done, _removed = _attempt(
-            form,
-            services.representative_remove,
-            actor=_user(request),
-            representative=representative,
-            reason=form.cleaned_data["reason"],
-        )
-        if done:
-            name = representative.user.full_name or representative.user.email
-            messages.success(request, _("%(name)s no longer acts for this employer.") % {"name": name})
-            if representative.user_id == request.user.pk:
-                return redirect("employers:my_employers")
-            return redirect("employers:representatives", pk=employer.pk)
-    return render(
+    form = RemoveRepresentativeForm(posted(request))
+    name = representative.user.full_name or representative.user.email
+    return form_action(
         request,
-        "employers/representative_remove.html",
-        {"employer": employer, "representative": representative, "form": form},
+        form,
+        lambda: services.representative_remove(
+            actor=signed_in_user(request), representative=representative, reason=form.cleaned_data["reason"]
+        ),
+        success=_("%(name)s no longer acts for this employer.") % {"name": name},
+        then=redirect("employers:my_employers")
+        if representative.user_id == request.user.pk
+        else redirect("employers:representatives", pk=employer.pk),
+        otherwise=lambda: render(
+            request,
+            "employers/representative_remove.html",
+            {"employer": employer, "representative": representative, "form": form},
+        ),
     )
 
 
@@ -110,12 +110,12 @@ def _invitation(token: str) -> RepresentativeInvitation | None:
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     """The link from the invitation mail. The caller must be signed in with the invited address."""
     invitation = _invitation(token)
-    if invitation is not None and invitation.email.lower() != _user(request).email.lower():
+    if invitation is not None and invitation.email.lower() != signed_in_user(request).email.lower():
         invitation = None  # say nothing about an invitation meant for someone else
     error = ""
     if request.method == "POST":
         try:
-            representative = services.invitation_accept(actor=_user(request), token=token)
+            representative = services.invitation_accept(actor=signed_in_user(request), token=token)
         except ValidationError as refusal:
             error = " ".join(refusal.messages)
         except ApplicationError as refusal:  # NotAllowed too: the page says why, the caller can act on it

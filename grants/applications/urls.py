@@ -5,24 +5,33 @@ grants/urls.py under the "grants" namespace; the page of one application is gran
 
 from django.urls import path
 
-from grants.applications.views import applicant, employer, staff
+from grants.applications.views import (
+    applicant,
+    applying,
+    downloads,
+    employer,
+    notices,
+    profile,
+    ranking,
+    staff,
+)
 
 urlpatterns = [
     # the worker's pages
-    path("me/profile/", applicant.worker_profile, name="worker_profile"),
-    path("me/about-you/", applicant.demographics, name="demographics"),
-    path("programs/<str:code>/apply/", applicant.application_start, name="application_start"),
+    path("me/profile/", profile.worker_profile, name="worker_profile"),
+    path("me/about-you/", profile.demographics, name="demographics"),
+    path("programs/<str:code>/apply/", applying.application_start, name="application_start"),
     path("applications/", applicant.my_applications, name="my_applications"),
-    path("applications/<int:pk>/edit/", applicant.application_edit, name="application_edit"),
-    path("applications/<int:pk>/submit/", applicant.application_submit, name="application_submit"),
-    path("applications/<int:pk>/withdraw/", applicant.application_withdraw, name="application_withdraw"),
-    path("applications/<int:pk>/respond/", applicant.application_respond, name="application_respond"),
+    path("applications/<int:pk>/edit/", applying.application_edit, name="application_edit"),
+    path("applications/<int:pk>/submit/", applying.application_submit, name="application_submit"),
+    path("applications/<int:pk>/withdraw/", applying.application_withdraw, name="application_withdraw"),
+    path("applications/<int:pk>/respond/", applying.application_respond, name="application_respond"),
     path(
-        "applications/<int:pk>/documents/<int:doc_pk>/", applicant.document_download, name="document_download"
+        "applications/<int:pk>/documents/<int:doc_pk>/", downloads.document_download, name="document_download"
     ),
-    path("applications/<int:pk>/letter/", applicant.letter_download, name="letter_download"),
-    path("notices/", applicant.notices, name="notices"),
-    path("notices/read/", applicant.notices_read, name="notices_read"),
+    path("applications/<int:pk>/letter/", downloads.letter_download, name="letter_download"),
+    path("notices/", notices.notices, name="notices"),
+    path("notices/read/", notices.notices_read, name="notices_read"),
     # the staff's pages
     path("review/", staff.queue, name="queue"),
     path("review/applications/<int:pk>/conflict/", staff.conflict_declare, name="staff_conflict_declare"),
@@ -33,10 +42,10 @@ urlpatterns = [
     path("review/applications/<int:pk>/request-info/", staff.request_info, name="staff_request_info"),
     path("review/applications/<int:pk>/approve/", staff.approve, name="staff_approve"),
     path("review/applications/<int:pk>/reject/", staff.reject, name="staff_reject"),
-    path("review/rounds/<int:round_pk>/ranking/", staff.round_ranking, name="round_ranking"),
+    path("review/rounds/<int:round_pk>/ranking/", ranking.round_ranking, name="round_ranking"),
     path(
         "review/rounds/<int:round_pk>/approve-top-ranked/",
-        staff.round_approve_top,
+        ranking.round_approve_top,
         name="round_approve_top",
     ),
     # an employer applying for an employee

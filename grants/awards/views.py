@@ -10,25 +10,22 @@ grants/awards/services.py and grants/awards/outcomes.py and show their Validatio
 beside the form.
 """
 
-from collections.abc import Callable
-from typing import Any, cast
+from typing import Any
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import User
-from accounts.permissions import get_visible_or_404, require
+from accounts.permissions import require
 from accounts.roles import Role
-from core.exceptions import ApplicationError, NotAllowed
-from core.forms import add_service_errors
+from core.views import form_action, posted, posted_files, signed_in_user
 from grants.applications import selectors
-from grants.applications.views.staff import staff_detail
+from grants.applications.views.common import back, not_now, own_application, staff_application
+from grants.applications.views.staff import staff_action
 from grants.awards.forms import (
     AwardCancelForm,
     ClaimForm,
@@ -42,14 +39,7 @@ from grants.awards.services import award_cancel, award_enrol, completion_claim, 
 from grants.awards.services import completion_reject as completion_reject_service
 from grants.awards.services import completion_verify as completion_verify_service
 from grants.models import Application, CompletionClaim, Outcome, Payment
-from grants.permissions import (
-    applications_visible_to,
-    can_cancel_award,
-    can_verify_completion,
-    is_applicant_side,
-    is_finance_viewer,
-    manages,
-)
+from grants.permissions import can_cancel_award, can_verify_completion, is_finance_viewer, manages
 from programs.presentation import money
 
 S = Application.Status
@@ -97,60 +87,17 @@ PROOF_FORMATS: dict[str, Any] = {
 }
 
 
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
+AWARD_RELATED = ("program", "credential__provider", "funding_round", "applicant")
 
 
-def _attempt(
-    form: Any, service: Callable[..., Any], /, *, field_names: dict[str, str] | None = None, **kwargs: Any
-) -> tuple[bool, Any]:
-    """Call a service. Its ValidationError or Conflict goes on the form; NotAllowed becomes a 403."""
-    try:
-        return True, service(**kwargs)
-    except ValidationError as error:
-        add_service_errors(form, error, field_names)
-    except NotAllowed as error:
-        raise PermissionDenied(error.message) from error
-    except ApplicationError as error:
-        form.add_error(None, error.message)
-    return False, None
-
-
-def _posted(request: HttpRequest) -> Any:
-    return request.POST if request.method == "POST" else None
-
-
-def _back(application: Application) -> HttpResponse:
-    return redirect("grants:application_detail", pk=application.pk)
-
-
-def _not_now(request: HttpRequest, application: Application, message: str) -> HttpResponse:
-    messages.error(request, message)
-    return _back(application)
-
-
-def _own_application(request: HttpRequest, pk: int) -> Application:
+def _own_award(request: HttpRequest, pk: int) -> Application:
     """The award, if the caller is its applicant (or filed it); a 404 for everyone else."""
-    user = _user(request)
-    return get_visible_or_404(
-        applications_visible_to(user)
-        .filter(Q(applicant=user) | Q(filed_by=user))
-        .select_related("program", "credential__provider", "funding_round", "applicant"),
-        pk=pk,
-    )
+    return own_application(request, pk, AWARD_RELATED)
 
 
-def _staff_application(request: HttpRequest, pk: int) -> Application:
+def _staff_award(request: HttpRequest, pk: int) -> Application:
     """The award, if the caller may see it as staff; 404 for anyone else."""
-    application = get_visible_or_404(
-        applications_visible_to(_user(request)).select_related(
-            "program", "credential__provider", "funding_round", "applicant"
-        ),
-        pk=pk,
-    )
-    if is_applicant_side(_user(request), application):
-        raise PermissionDenied(_("This is your own application; staff actions are not yours to take."))
-    return application
+    return staff_application(request, pk, AWARD_RELATED)
 
 
 def _is_employer_side(user: User, application: Application) -> bool:
@@ -231,7 +178,7 @@ def applicant_award_context(request: HttpRequest, application: Application) -> d
     none when the application never became an award."""
     if application.status not in Application.AWARDED:
         return {"award": None}
-    user = _user(request)
+    user = signed_in_user(request)
     records = selectors.award_records(application)
     currency = application.program.currency
     _dress_records(records, currency, staff=False)
@@ -271,72 +218,72 @@ def applicant_award_context(request: HttpRequest, application: Application) -> d
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def enrol(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _own_application(request, pk)
+    application = _own_award(request, pk)
     if application.status != S.APPROVED:
-        return _not_now(request, application, _("Enrolment can be confirmed only on an approved award."))
-    form = EnrolForm(_posted(request), deadline=application.training_deadline)
-    if request.method == "POST" and form.is_valid():
-        done, _enrolled = _attempt(
-            form,
-            award_enrol,
-            actor=_user(request),
+        return not_now(request, application, _("Enrolment can be confirmed only on an approved award."))
+    form = EnrolForm(posted(request), deadline=application.training_deadline)
+    return form_action(
+        request,
+        form,
+        lambda: award_enrol(
+            actor=signed_in_user(request),
             application=application,
             training_start_date=form.cleaned_data["training_start_date"],
-        )
-        if done:
-            messages.success(request, _("Your enrolment is confirmed."))
-            return _back(application)
-    return render(request, "grants/awards/enrol.html", {"application": application, "form": form})
+        ),
+        success=_("Your enrolment is confirmed."),
+        then=back(application),
+        otherwise=lambda: render(
+            request, "grants/awards/enrol.html", {"application": application, "form": form}
+        ),
+    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def claim(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _own_application(request, pk)
+    application = _own_award(request, pk)
     if application.status != S.ENROLLED:
-        return _not_now(
+        return not_now(
             request, application, _("Completion can be claimed once enrolment is confirmed, and only once.")
         )
     program = application.program
     evidence = required_evidence(program)
     needs_retention = _confirms_retention(application, evidence)
-    is_employer = _is_employer_side(_user(request), application)
+    is_employer = _is_employer_side(signed_in_user(request), application)
     form = ClaimForm(
-        _posted(request),
-        request.FILES if request.method == "POST" else None,
+        posted(request),
+        posted_files(request),
         program=program,
         evidence=evidence,
         confirms_retention=needs_retention and is_employer,
     )
-    if request.method == "POST" and form.is_valid():
-        done, _claim = _attempt(
-            form,
-            completion_claim,
-            actor=_user(request),
-            application=application,
-            **form.service_fields(),
-        )
-        if done:
-            messages.success(request, _("Your completion claim is sent. Staff will check the evidence."))
-            return _back(application)
-    return render(
+    return form_action(
         request,
-        "grants/awards/claim.html",
-        {
-            "application": application,
-            "form": form,
-            "evidence": [EVIDENCE_WORDS.get(item, item) for item in evidence],
-            "retention_by_employer": needs_retention and not is_employer,
-            "retention_months": program.retention_period_months,
-            "claim_deadline_weeks": program.claim_deadline_weeks,
-        },
+        form,
+        lambda: completion_claim(
+            actor=signed_in_user(request), application=application, **form.service_fields()
+        ),
+        success=_("Your completion claim is sent. Staff will check the evidence."),
+        then=back(application),
+        otherwise=lambda: render(
+            request,
+            "grants/awards/claim.html",
+            {
+                "application": application,
+                "form": form,
+                "evidence": [EVIDENCE_WORDS.get(item, item) for item in evidence],
+                "retention_by_employer": needs_retention and not is_employer,
+                "retention_months": program.retention_period_months,
+                "claim_deadline_weeks": program.claim_deadline_weeks,
+            },
+        ),
     )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _own_application(request, pk)
-    if not _may_cancel(_user(request), application):
-        return _not_now(
+    application = _own_award(request, pk)
+    if not _may_cancel(signed_in_user(request), application):
+        return not_now(
             request,
             application,
             _(
@@ -344,29 +291,27 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
                 "program's staff."
             ),
         )
-    form = AwardCancelForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        done, _cancelled = _attempt(
-            form,
-            award_cancel,
-            actor=_user(request),
-            application=application,
-            reason=form.cleaned_data["reason"],
-        )
-        if done:
-            messages.success(request, _("The award is cancelled and its money returned to the program."))
-            return _back(application)
-    return render(
+    form = AwardCancelForm(posted(request))
+    return form_action(
         request,
-        "grants/awards/cancel.html",
-        {"application": application, "form": form, "amounts": _amounts(application)},
+        form,
+        lambda: award_cancel(
+            actor=signed_in_user(request), application=application, reason=form.cleaned_data["reason"]
+        ),
+        success=_("The award is cancelled and its money returned to the program."),
+        then=back(application),
+        otherwise=lambda: render(
+            request,
+            "grants/awards/cancel.html",
+            {"application": application, "form": form, "amounts": _amounts(application)},
+        ),
     )
 
 
 def _worker_award(request: HttpRequest, pk: int) -> Application:
     """The award, if the caller is the worker who was trained (outcomes are theirs alone)."""
-    application = _own_application(request, pk)
-    if application.applicant_id != _user(request).pk:
+    application = _own_award(request, pk)
+    if application.applicant_id != signed_in_user(request).pk:
         raise PermissionDenied(_("Only the worker who was trained can answer outcome questions."))
     return application
 
@@ -378,28 +323,28 @@ def outcome_answer(request: HttpRequest, pk: int, follow_up_pk: int | None = Non
     if follow_up_pk is not None:
         follow_up = get_object_or_404(application.follow_ups.all(), pk=follow_up_pk)
         if follow_up.answered_at is not None:
-            return _not_now(request, application, _("You have already answered this question; thank you."))
+            return not_now(request, application, _("You have already answered this question; thank you."))
     if application.status not in COMPLETED:
-        return _not_now(
+        return not_now(
             request, application, _("Outcomes are asked once completion of the training is verified.")
         )
-    form = OutcomeForm(_posted(request), currency=application.program.currency)
-    if request.method == "POST" and form.is_valid():
-        done, _outcome = _attempt(
-            form,
-            outcome_report,
-            actor=_user(request),
+    form = OutcomeForm(posted(request), currency=application.program.currency)
+    return form_action(
+        request,
+        form,
+        lambda: outcome_report(
+            actor=signed_in_user(request),
             application=application,
             follow_up=follow_up,
             **form.service_fields(),
-        )
-        if done:
-            messages.success(request, _("Thank you. Your answer is saved."))
-            return _back(application)
-    return render(
-        request,
-        "grants/awards/outcome.html",
-        {"application": application, "form": form, "follow_up": follow_up},
+        ),
+        success=_("Thank you. Your answer is saved."),
+        then=back(application),
+        otherwise=lambda: render(
+            request,
+            "grants/awards/outcome.html",
+            {"application": application, "form": form, "follow_up": follow_up},
+        ),
     )
 
 
@@ -411,7 +356,7 @@ def staff_award_context(
 ) -> dict[str, Any]:
     """What the staff page shows about the award, with the forms the caller may use. Five queries,
     whatever the number of records; none before approval or for reviewers."""
-    user = _user(request)
+    user = signed_in_user(request)
     is_finance = is_finance_viewer(user, application)
     if application.status not in Application.AWARDED or not (
         is_manager or is_finance or user.has_role(Role.ADMINISTRATOR)
@@ -443,87 +388,83 @@ def staff_award_context(
     return {"award": award, "show_finance_links": user.has_role(Role.FINANCE_OFFICER) and is_finance}
 
 
-def _staff_page(request: HttpRequest, application: Application, **bound: Any) -> HttpResponse:
-    return staff_detail(request, application, bound=bound)
-
-
-def _claim_of(application: Application, claim_pk: int) -> CompletionClaim:
-    return get_object_or_404(application.claims.all(), pk=claim_pk)
+def _claim_to_decide(request: HttpRequest, pk: int, claim_pk: int) -> tuple[Application, CompletionClaim]:
+    """The award and its completion claim, if the caller may verify completion of it."""
+    application = _staff_award(request, pk)
+    claim_record = get_object_or_404(application.claims.all(), pk=claim_pk)
+    require(can_verify_completion(signed_in_user(request), application))
+    return application, claim_record
 
 
 @require_POST
 def claim_verify(request: HttpRequest, pk: int, claim_pk: int) -> HttpResponse:
-    application = _staff_application(request, pk)
-    claim_record = _claim_of(application, claim_pk)
-    require(can_verify_completion(_user(request), application))
+    application, claim_record = _claim_to_decide(request, pk, claim_pk)
     form = ClaimVerifyForm(request.POST)
-    if form.is_valid():
-        done, _verified = _attempt(
-            form,
-            completion_verify_service,
-            actor=_user(request),
-            claim=claim_record,
-            note=form.cleaned_data["note"],
-        )
-        if done:
-            messages.success(request, _("Completion is verified. The award can now be paid."))
-            return _back(application)
-    return _staff_page(request, application, verify_form=form)
+    return staff_action(
+        request,
+        application,
+        "verify_form",
+        form,
+        lambda: completion_verify_service(
+            actor=signed_in_user(request), claim=claim_record, note=form.cleaned_data["note"]
+        ),
+        _("Completion is verified. The award can now be paid."),
+    )
 
 
 @require_POST
 def claim_reject(request: HttpRequest, pk: int, claim_pk: int) -> HttpResponse:
-    application = _staff_application(request, pk)
-    claim_record = _claim_of(application, claim_pk)
-    require(can_verify_completion(_user(request), application))
+    application, claim_record = _claim_to_decide(request, pk, claim_pk)
     form = ClaimRejectForm(request.POST)
-    if form.is_valid():
-        done, _rejected = _attempt(
-            form,
-            completion_reject_service,
-            actor=_user(request),
-            claim=claim_record,
-            reason=form.cleaned_data["reason"],
-        )
-        if done:
-            messages.success(
-                request, _("The claim is not accepted; the applicant is told why and may claim again.")
-            )
-            return _back(application)
-    return _staff_page(request, application, reject_claim_form=form)
+    return staff_action(
+        request,
+        application,
+        "reject_claim_form",
+        form,
+        lambda: completion_reject_service(
+            actor=signed_in_user(request), claim=claim_record, reason=form.cleaned_data["reason"]
+        ),
+        _("The claim is not accepted; the applicant is told why and may claim again."),
+    )
+
+
+def _manager_award(request: HttpRequest, pk: int, refusal: str) -> Application:
+    """The award, if the caller manages its program (403 with `refusal` otherwise)."""
+    application = _staff_award(request, pk)
+    if not manages(signed_in_user(request), application):
+        raise PermissionDenied(refusal)
+    return application
 
 
 @require_POST
 def staff_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _staff_application(request, pk)
-    if not manages(_user(request), application):
-        raise PermissionDenied(_("Only a manager of this program can cancel an award."))
+    application = _manager_award(request, pk, _("Only a manager of this program can cancel an award."))
     form = AwardCancelForm(request.POST, with_confirmation=False)
-    if form.is_valid():
-        done, _cancelled = _attempt(
-            form,
-            award_cancel,
-            actor=_user(request),
-            application=application,
-            reason=form.cleaned_data["reason"],
-        )
-        if done:
-            messages.success(request, _("The award is cancelled and its money returned to the budget."))
-            return _back(application)
-    return _staff_page(request, application, cancel_award_form=form)
+    return staff_action(
+        request,
+        application,
+        "cancel_award_form",
+        form,
+        lambda: award_cancel(
+            actor=signed_in_user(request), application=application, reason=form.cleaned_data["reason"]
+        ),
+        _("The award is cancelled and its money returned to the budget."),
+    )
 
 
 @require_POST
 def staff_outcome(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _staff_application(request, pk)
-    if not manages(_user(request), application):
-        raise PermissionDenied(_("Only a manager of this program can record a verified outcome."))
+    application = _manager_award(
+        request, pk, _("Only a manager of this program can record a verified outcome.")
+    )
     form = OutcomeForm(request.POST, currency=application.program.currency, for_staff=True)
-    if form.is_valid():
-        done, _outcome = _attempt(
-            form, outcome_verify, actor=_user(request), application=application, **form.service_fields()
-        )
-        if done:
-            messages.success(request, _("The verified outcome is recorded."))
-            return _back(application)
-    return _staff_page(request, application, outcome_form=form)
+    return staff_action(
+        request,
+        application,
+        "outcome_form",
+        form,
+        lambda: outcome_verify(
+            actor=signed_in_user(request), application=application, **form.service_fields()
+        ),
+        _("The verified outcome is recorded."),
+    )

@@ -7,10 +7,7 @@ an employer that may not see candidates yet (not verified, no active pledge) get
 403 status and nobody listed. Employer-facing pages show a candidate's name, region and verified
 credentials with their skills only: never demographics, contact details, date of birth or applications."""
 
-from typing import Any, cast
-
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,11 +18,11 @@ from django.views.decorators.http import require_POST, require_safe
 from accounts.models import User
 from accounts.permissions import get_visible_or_404, has_any_role, require
 from accounts.roles import Role
-from core.exceptions import ApplicationError, NotAllowed
-from core.forms import add_service_errors
 from core.pagination import paginate
+from core.views import attempt, signed_in_user
 from employers.models import CandidateInvitation, Hire, JobRole, Representative
 from employers.permissions import hires_visible_to, job_roles_visible_to
+from employers.views.common import wage_range
 from grants.matching.forms import NO_SUCH_CANDIDATE, HireForm, InviteForm
 from grants.matching.selectors import (
     VERIFIED_COMPLETION,
@@ -44,29 +41,20 @@ HIRES_PER_PAGE = 25
 HIRE_LIST_ROLES = (Role.EMPLOYER_REPRESENTATIVE, Role.PROGRAM_MANAGER, Role.ADMINISTRATOR)
 
 
-def _user(request: HttpRequest) -> User:
-    """The signed-in user (every view here is behind the sign-in middleware)."""
-    return cast(User, request.user)
-
-
-def _wage_range(role: JobRole) -> str:
-    return f"{money(role.wage_min, 'USD')} – {money(role.wage_max, 'USD')}"
-
-
 # ---------------------------------------------------------------- workers
 
 
 @require_safe
 def my_matches(request: HttpRequest) -> HttpResponse:
     require(has_any_role(request.user, (Role.WORKER,)))
-    worker = _user(request)
+    worker = signed_in_user(request)
     opted_in = has_opted_in(worker)
     has_verified = Application.objects.filter(applicant=worker, status__in=VERIFIED_COMPLETION).exists()
     page = None
     if opted_in and has_verified:
         page = paginate(request, roles_for_worker(worker), ROLES_PER_PAGE)
         for role in page.object_list:
-            role.wage_display = _wage_range(role)
+            role.wage_display = wage_range(role)
     return render(
         request,
         "grants/matching/my_matches.html",
@@ -80,7 +68,7 @@ def my_matches(request: HttpRequest) -> HttpResponse:
 def _own_role(request: HttpRequest, pk: int) -> JobRole:
     """A role of an employer the caller represents now; a 404 for anyone else's."""
     require(has_any_role(request.user, (Role.EMPLOYER_REPRESENTATIVE,)))
-    employers = Representative.objects.filter(user=_user(request), removed_at__isnull=True).values(
+    employers = Representative.objects.filter(user=signed_in_user(request), removed_at__isnull=True).values(
         "employer_id"
     )
     return get_visible_or_404(
@@ -148,19 +136,6 @@ def _candidate(form: InviteForm | HireForm) -> User | None:
     return worker
 
 
-def _attempt(form: InviteForm | HireForm, service: Any, **kwargs: Any) -> Any:
-    """Call a service; its ValidationError or Conflict goes on the form, NotAllowed becomes a 403."""
-    try:
-        return service(**kwargs)
-    except ValidationError as error:
-        add_service_errors(form, error)
-    except NotAllowed as error:
-        raise PermissionDenied(error.message) from error
-    except ApplicationError as error:
-        form.add_error(None, error.message)
-    return None
-
-
 def _back_to_candidates(request: HttpRequest, role: JobRole) -> HttpResponse:
     url = reverse("grants:role_candidates", kwargs={"pk": role.pk})
     page = request.GET.get("page", "")
@@ -174,15 +149,15 @@ def candidate_invite_view(request: HttpRequest, pk: int) -> HttpResponse:
         return _candidates_page(request, role)
     form = InviteForm(request.POST)
     if form.is_valid() and (worker := _candidate(form)) is not None:
-        invitation = _attempt(
+        done, _invitation = attempt(
             form,
             candidate_invite,
-            actor=_user(request),
+            actor=signed_in_user(request),
             job_role=role,
             worker=worker,
             message=form.cleaned_data["message"],
         )
-        if invitation is not None:
+        if done:
             messages.success(
                 request,
                 _("%(name)s is invited to apply for %(role)s. We have sent them a notice.")
@@ -199,15 +174,15 @@ def candidate_hire_view(request: HttpRequest, pk: int) -> HttpResponse:
         return _candidates_page(request, role)
     form = HireForm(request.POST)
     if form.is_valid() and (worker := _candidate(form)) is not None:
-        result = _attempt(
+        done, result = attempt(
             form,
             candidate_hire_record,
-            actor=_user(request),
+            actor=signed_in_user(request),
             job_role=role,
             worker=worker,
             **form.service_fields(),
         )
-        if result is not None:
+        if done:
             _hire, outcome = result
             text = _(
                 "The hire of %(name)s as %(role)s is recorded. It counts in your pledge as "

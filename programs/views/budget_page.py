@@ -9,11 +9,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.permissions import get_visible_or_404, predicate_view_check, require
+from core.views import attempt, signed_in_user
 from programs import selectors, services
 from programs.forms import BudgetTotalForm
 from programs.permissions import can_manage_program, can_read_budget, programs_visible_to
 from programs.presentation import money
-from programs.views.common import _attempt
 
 # ---------------------------------------------------------------- staff: budget
 
@@ -27,11 +27,11 @@ def budget(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST" and not may_set_total:
         require(can_manage_program(request.user, program))
     if form is not None and request.method == "POST" and form.is_valid():
-        done, entry = _attempt(
+        done, entry = attempt(
             form,
             services.budget_set_total,
             field_names={"delta": "total"},
-            actor=request.user,
+            actor=signed_in_user(request),
             program=program,
             total=form.cleaned_data["total"],
             reason=form.cleaned_data["reason"],

@@ -4,7 +4,6 @@ their Open Badges issuers), credentials and skills."""
 from collections.abc import Iterable
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -14,12 +13,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.permissions import predicate_view_check
+from core.pagination import paginate
+from core.views import button_action, form_action, signed_in_user
 from programs import selectors, services
 from programs.forms import BadgeIssuerForm, CredentialForm, ProviderForm, SkillForm
 from programs.models import BadgeIssuer, Credential, CredentialRequest, Skill, TrainingProvider
 from programs.permissions import can_manage_catalog, credential_requests_visible_to
 from programs.presentation import money
-from programs.views.common import ROWS_PER_PAGE, _attempt, _call_with_message, _paginate
+from programs.views.common import ROWS_PER_PAGE
 
 CREDENTIALS_PER_PAGE = 20
 
@@ -36,7 +37,7 @@ def _with_costs(credentials: Iterable[Credential]) -> None:
 @require_safe
 def catalog(request: HttpRequest) -> HttpResponse:
     filterset, credentials = selectors.catalog_search(request.GET)
-    page = _paginate(request, credentials, CREDENTIALS_PER_PAGE)
+    page = paginate(request, credentials, CREDENTIALS_PER_PAGE)
     _with_costs(page.object_list)
     searched = any(value for key, value in request.GET.items() if key != "page")
     return render(
@@ -82,11 +83,17 @@ def credential_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def provider_list(request: HttpRequest) -> HttpResponse:
     form = ProviderForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        done, provider = _attempt(form, services.provider_save, actor=request.user, **form.cleaned_data)
-        if done:
-            messages.success(request, _("Provider “%(name)s” added.") % {"name": provider.name})
-            return redirect("programs:provider_list")
+    return form_action(
+        request,
+        form,
+        lambda: services.provider_save(actor=signed_in_user(request), **form.cleaned_data),
+        success=lambda provider: _("Provider “%(name)s” added.") % {"name": provider.name},
+        then=redirect("programs:provider_list"),
+        otherwise=lambda: _provider_list_page(request, form),
+    )
+
+
+def _provider_list_page(request: HttpRequest, form: ProviderForm) -> HttpResponse:
     providers = TrainingProvider.objects.annotate(
         credential_count=Count("credentials", distinct=True),
         issuer_count=Count("badge_issuers", filter=Q(badge_issuers__revoked_at__isnull=True), distinct=True),
@@ -94,7 +101,7 @@ def provider_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "programs/provider_list.html",
-        {"form": form, "page": _paginate(request, providers, ROWS_PER_PAGE), "section": "providers"},
+        {"form": form, "page": paginate(request, providers, ROWS_PER_PAGE), "section": "providers"},
     )
 
 
@@ -131,15 +138,19 @@ def provider_edit(request: HttpRequest, pk: int) -> HttpResponse:
     provider = get_object_or_404(TrainingProvider, pk=pk)
     heading = provider.name
     form = ProviderForm(request.POST or None, instance=provider)
-    if request.method == "POST" and form.is_valid():
-        done, _provider = _attempt(
-            form, services.provider_save, actor=request.user, provider=provider, **form.cleaned_data
-        )
-        if done:
-            messages.success(request, _("Provider saved."))
-            return redirect("programs:provider_list")
-    provider.name = heading  # the page names the provider as saved, not as typed
-    return _provider_page(request, provider, form=form)
+
+    def page_again() -> HttpResponse:
+        provider.name = heading  # the page names the provider as saved, not as typed
+        return _provider_page(request, provider, form=form)
+
+    return form_action(
+        request,
+        form,
+        lambda: services.provider_save(actor=signed_in_user(request), provider=provider, **form.cleaned_data),
+        success=_("Provider saved."),
+        then=redirect("programs:provider_list"),
+        otherwise=page_again,
+    )
 
 
 @predicate_view_check(can_manage_catalog)
@@ -147,21 +158,23 @@ def provider_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def badge_issuer_register(request: HttpRequest, pk: int) -> HttpResponse:
     provider = get_object_or_404(TrainingProvider, pk=pk)
     issuer_form = BadgeIssuerForm(request.POST, prefix="issuer")
-    if issuer_form.is_valid():
-        done, issuer = _attempt(
-            issuer_form,
-            services.badge_issuer_register,
-            actor=request.user,
+    return form_action(
+        request,
+        issuer_form,
+        lambda: services.badge_issuer_register(
+            actor=signed_in_user(request),
             provider=provider,
             issuer_id=issuer_form.cleaned_data["issuer_id"],
             public_keys=issuer_form.cleaned_data["public_keys"],
-        )
-        if done:
-            messages.success(
-                request, _("Open Badges issuer %(issuer)s registered.") % {"issuer": issuer.issuer_id}
-            )
-            return redirect(f"{reverse('programs:provider_edit', args=[provider.pk])}#issuers-heading")
-    return _provider_page(request, provider, issuer_form=issuer_form)
+        ),
+        success=lambda issuer: _("Open Badges issuer %(issuer)s registered.") % {"issuer": issuer.issuer_id},
+        then=_issuers_of(provider.pk),
+        otherwise=lambda: _provider_page(request, provider, issuer_form=issuer_form),
+    )
+
+
+def _issuers_of(provider_pk: int) -> HttpResponse:
+    return redirect(f"{reverse('programs:provider_edit', args=[provider_pk])}#issuers-heading")
 
 
 @predicate_view_check(can_manage_catalog)
@@ -169,13 +182,15 @@ def badge_issuer_register(request: HttpRequest, pk: int) -> HttpResponse:
 def badge_issuer_revoke(request: HttpRequest, pk: int, issuer_pk: int) -> HttpResponse:
     issuer = get_object_or_404(BadgeIssuer.objects.select_related("provider"), pk=issuer_pk, provider_id=pk)
     if request.method == "POST":
-        if _call_with_message(request, services.badge_issuer_revoke, actor=request.user, issuer=issuer):
-            messages.success(
-                request,
-                _("Issuer %(issuer)s is revoked: its badges no longer verify.")
-                % {"issuer": issuer.issuer_id},
-            )
-        return redirect(f"{reverse('programs:provider_edit', args=[pk])}#issuers-heading")
+        return button_action(
+            request,
+            services.badge_issuer_revoke,
+            actor=signed_in_user(request),
+            issuer=issuer,
+            success=_("Issuer %(issuer)s is revoked: its badges no longer verify.")
+            % {"issuer": issuer.issuer_id},
+            then=_issuers_of(pk),
+        )
     return render(
         request, "programs/badge_issuer_revoke.html", {"issuer": issuer, "provider": issuer.provider}
     )
@@ -185,7 +200,7 @@ def badge_issuer_revoke(request: HttpRequest, pk: int, issuer_pk: int) -> HttpRe
 @require_safe
 def credential_manage_list(request: HttpRequest) -> HttpResponse:
     filterset, credentials = selectors.catalog_search(request.GET, listed_only=False)
-    page = _paginate(request, credentials, CREDENTIALS_PER_PAGE)
+    page = paginate(request, credentials, CREDENTIALS_PER_PAGE)
     _with_costs(page.object_list)
     return render(
         request,
@@ -219,26 +234,30 @@ def credential_form(request: HttpRequest, pk: int | None = None) -> HttpResponse
             "website": for_request.provider_website,
         }
     form = CredentialForm(request.POST or None, instance=credential, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        done, saved = _attempt(
-            form,
-            services.credential_save,
-            actor=request.user,
+
+    def saved_page(saved: Credential) -> HttpResponse:
+        if for_request is not None:
+            url = reverse("programs:request_detail", args=[for_request.pk])
+            return redirect(f"{url}?credential={saved.pk}")
+        return redirect("programs:credential_manage_list")
+
+    return form_action(
+        request,
+        form,
+        lambda: services.credential_save(
+            actor=signed_in_user(request),
             credential=credential,
             occupation_codes=form.cleaned_data["occupation_codes"],
             skills=form.cleaned_data["skills"],
             **form.service_fields(),
-        )
-        if done:
-            messages.success(request, _("Credential “%(title)s” saved.") % {"title": saved.title})
-            if for_request is not None:
-                url = reverse("programs:request_detail", args=[for_request.pk])
-                return redirect(f"{url}?credential={saved.pk}")
-            return redirect("programs:credential_manage_list")
-    return render(
-        request,
-        "programs/credential_form.html",
-        {"form": form, "credential": credential, "heading": heading, "for_request": for_request},
+        ),
+        success=lambda saved: _("Credential “%(title)s” saved.") % {"title": saved.title},
+        then=saved_page,
+        otherwise=lambda: render(
+            request,
+            "programs/credential_form.html",
+            {"form": form, "credential": credential, "heading": heading, "for_request": for_request},
+        ),
     )
 
 
@@ -246,14 +265,20 @@ def credential_form(request: HttpRequest, pk: int | None = None) -> HttpResponse
 @require_http_methods(["GET", "POST"])
 def skill_list(request: HttpRequest) -> HttpResponse:
     form = SkillForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        done, skill = _attempt(form, services.skill_save, actor=request.user, **form.cleaned_data)
-        if done:
-            messages.success(request, _("Skill “%(label)s” added.") % {"label": skill.label})
-            return redirect("programs:skill_list")
+    return form_action(
+        request,
+        form,
+        lambda: services.skill_save(actor=signed_in_user(request), **form.cleaned_data),
+        success=lambda skill: _("Skill “%(label)s” added.") % {"label": skill.label},
+        then=redirect("programs:skill_list"),
+        otherwise=lambda: _skill_list_page(request, form),
+    )
+
+
+def _skill_list_page(request: HttpRequest, form: SkillForm) -> HttpResponse:
     skills = Skill.objects.annotate(credential_count=Count("credentials")).order_by("label", "pk")
     return render(
         request,
         "programs/skill_list.html",
-        {"form": form, "page": _paginate(request, skills, ROWS_PER_PAGE), "section": "skills"},
+        {"form": form, "page": paginate(request, skills, ROWS_PER_PAGE), "section": "skills"},
     )

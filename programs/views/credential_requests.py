@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.permissions import get_visible_or_404, predicate_view_check
+from core.pagination import paginate
+from core.views import form_action, private_download, signed_in_user
 from programs import services
 from programs.forms import CredentialRequestApproveForm, CredentialRequestDeclineForm, CredentialRequestForm
 from programs.models import CredentialRequest
@@ -21,7 +23,7 @@ from programs.permissions import (
     programs_visible_to,
 )
 from programs.presentation import money
-from programs.views.common import ROWS_PER_PAGE, _attempt, _paginate
+from programs.views.common import ROWS_PER_PAGE
 
 REQUEST_STATUS_TAGS: dict[str, str] = {
     CredentialRequest.Status.PENDING: "tag--amber",
@@ -41,7 +43,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status in CredentialRequest.Status.values:
         requests = requests.filter(status=status)
-    page = _paginate(request, requests.order_by("-created_at", "-pk"), ROWS_PER_PAGE)
+    page = paginate(request, requests.order_by("-created_at", "-pk"), ROWS_PER_PAGE)
     for item in page.object_list:
         item.status_tag = REQUEST_STATUS_TAGS.get(item.status, "tag--grey")
     return render(
@@ -63,14 +65,14 @@ def request_create(request: HttpRequest) -> HttpResponse:
     form = CredentialRequestForm(
         request.POST or None, request.FILES or None, programs=programs_visible_to(request.user)
     )
-    if request.method == "POST" and form.is_valid():
-        done, created = _attempt(
-            form, services.credential_request_submit, actor=request.user, **form.service_fields()
-        )
-        if done:
-            messages.success(request, _("Request sent. A program manager will review it."))
-            return redirect("programs:request_detail", pk=created.pk)
-    return render(request, "programs/request_form.html", {"form": form})
+    return form_action(
+        request,
+        form,
+        lambda: services.credential_request_submit(actor=signed_in_user(request), **form.service_fields()),
+        success=_("Request sent. A program manager will review it."),
+        then=lambda created: redirect("programs:request_detail", pk=created.pk),
+        otherwise=lambda: render(request, "programs/request_form.html", {"form": form}),
+    )
 
 
 def _request_detail_page(
@@ -140,19 +142,19 @@ def _decision_refused(
 def request_approve(request: HttpRequest, pk: int) -> HttpResponse:
     credential_request = _visible_request(request, pk)
     form = CredentialRequestApproveForm(request.POST, prefix="approve")
-    if form.is_valid():
-        done, _decided = _attempt(
-            form,
-            services.credential_request_approve,
-            actor=request.user,
+    return form_action(
+        request,
+        form,
+        lambda: services.credential_request_approve(
+            actor=signed_in_user(request),
             request=credential_request,
             credential=form.cleaned_data["credential"],
             reason=form.cleaned_data["reason"],
-        )
-        if done:
-            messages.success(request, _("Request approved: the credential is in the catalog."))
-            return redirect("programs:request_detail", pk=credential_request.pk)
-    return _decision_refused(request, credential_request, approve_form=form)
+        ),
+        success=_("Request approved: the credential is in the catalog."),
+        then=redirect("programs:request_detail", pk=credential_request.pk),
+        otherwise=lambda: _decision_refused(request, credential_request, approve_form=form),
+    )
 
 
 @predicate_view_check(can_manage_catalog)
@@ -160,18 +162,16 @@ def request_approve(request: HttpRequest, pk: int) -> HttpResponse:
 def request_decline(request: HttpRequest, pk: int) -> HttpResponse:
     credential_request = _visible_request(request, pk)
     form = CredentialRequestDeclineForm(request.POST, prefix="decline")
-    if form.is_valid():
-        done, _decided = _attempt(
-            form,
-            services.credential_request_decline,
-            actor=request.user,
-            request=credential_request,
-            reason=form.cleaned_data["reason"],
-        )
-        if done:
-            messages.success(request, _("Request declined. The requester can read your reason."))
-            return redirect("programs:request_detail", pk=credential_request.pk)
-    return _decision_refused(request, credential_request, decline_form=form)
+    return form_action(
+        request,
+        form,
+        lambda: services.credential_request_decline(
+            actor=signed_in_user(request), request=credential_request, reason=form.cleaned_data["reason"]
+        ),
+        success=_("Request declined. The requester can read your reason."),
+        then=redirect("programs:request_detail", pk=credential_request.pk),
+        otherwise=lambda: _decision_refused(request, credential_request, decline_form=form),
+    )
 
 
 @require_safe
@@ -180,16 +180,8 @@ def request_syllabus(request: HttpRequest, pk: int) -> FileResponse:
     credential_request = get_visible_or_404(credential_requests_visible_to(request.user), pk=pk)
     if not credential_request.syllabus:
         raise Http404
-    try:
-        handle = credential_request.syllabus.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    response = FileResponse(
-        handle,
-        as_attachment=True,
+    return private_download(
+        credential_request.syllabus,
         filename=f"syllabus-request-{credential_request.pk}.pdf",
         content_type="application/pdf",
     )
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response

@@ -3,13 +3,13 @@ credentials it funds."""
 
 import json
 
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import predicate_view_check
+from core.views import button_action, form_action, signed_in_user
 from programs import services
 from programs.forms import (
     CapRuleForm,
@@ -18,19 +18,24 @@ from programs.forms import (
     RoundForm,
     ScoringCriterionForm,
 )
-from programs.models import CapRule, Credential, EligibilityRule, FundingRound, ScoringCriterion
+from programs.models import CapRule, Credential, EligibilityRule, FundingRound, Program, ScoringCriterion
 from programs.permissions import can_create_program
 from programs.presentation import describe_cap, describe_rule, money
 from programs.rules import PARAMETER_EXAMPLES
-from programs.views.common import _attempt, _call_with_message, _managed_program
+from programs.views.common import managed_program
 
 # ---------------------------------------------------------------- staff: program setup
+
+
+def _setup_page(program: Program, section: str) -> HttpResponse:
+    """Back to one section of the program's setup, after a change."""
+    return redirect(f"programs:{section}", code=program.code)
 
 
 @predicate_view_check(can_create_program)
 @require_http_methods(["GET", "POST"])
 def round_form(request: HttpRequest, code: str, pk: int | None = None) -> HttpResponse:
-    program = _managed_program(request, code)
+    program = managed_program(request, code)
     funding_round = get_object_or_404(FundingRound, pk=pk, program=program) if pk is not None else None
     initial = {}
     if funding_round is not None:
@@ -42,37 +47,38 @@ def round_form(request: HttpRequest, code: str, pk: int | None = None) -> HttpRe
         }
     heading = funding_round.name if funding_round is not None else ""
     form = RoundForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        done, saved = _attempt(
-            form,
-            services.round_save,
-            actor=request.user,
-            program=program,
-            funding_round=funding_round,
-            **form.cleaned_data,
-        )
-        if done:
-            messages.success(request, _("Round “%(name)s” saved.") % {"name": saved.name})
-            return redirect("programs:program_edit", code=program.code)
-    return render(
+    return form_action(
         request,
-        "programs/round_form.html",
-        {"program": program, "form": form, "funding_round": funding_round, "heading": heading},
+        form,
+        lambda: services.round_save(
+            actor=signed_in_user(request), program=program, funding_round=funding_round, **form.cleaned_data
+        ),
+        success=lambda saved: _("Round “%(name)s” saved.") % {"name": saved.name},
+        then=_setup_page(program, "program_edit"),
+        otherwise=lambda: render(
+            request,
+            "programs/round_form.html",
+            {"program": program, "form": form, "funding_round": funding_round, "heading": heading},
+        ),
     )
 
 
 @predicate_view_check(can_create_program)
 @require_http_methods(["GET", "POST"])
 def cap_rules(request: HttpRequest, code: str) -> HttpResponse:
-    program = _managed_program(request, code)
+    program = managed_program(request, code)
     form = CapRuleForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        done, _rule = _attempt(
-            form, services.cap_rule_add, actor=request.user, program=program, **form.cleaned_data
-        )
-        if done:
-            messages.success(request, _("Cap added."))
-            return redirect("programs:cap_rules", code=program.code)
+    return form_action(
+        request,
+        form,
+        lambda: services.cap_rule_add(actor=signed_in_user(request), program=program, **form.cleaned_data),
+        success=_("Cap added."),
+        then=_setup_page(program, "cap_rules"),
+        otherwise=lambda: _cap_rules_page(request, program, form),
+    )
+
+
+def _cap_rules_page(request: HttpRequest, program: Program, form: CapRuleForm) -> HttpResponse:
     rules = list(program.cap_rules.order_by("scope", "amount"))
     for rule in rules:
         rule.description = describe_cap(rule.scope, rule.amount, program.currency)  # type: ignore[attr-defined]
@@ -86,30 +92,41 @@ def cap_rules(request: HttpRequest, code: str) -> HttpResponse:
 @predicate_view_check(can_create_program)
 @require_POST
 def cap_rule_remove(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    program = _managed_program(request, code)
+    program = managed_program(request, code)
     rule = get_object_or_404(CapRule.objects.select_related("program"), pk=pk, program=program)
-    if _call_with_message(request, services.cap_rule_remove, actor=request.user, rule=rule):
-        messages.success(request, _("Cap removed."))
-    return redirect("programs:cap_rules", code=program.code)
+    return button_action(
+        request,
+        services.cap_rule_remove,
+        actor=signed_in_user(request),
+        rule=rule,
+        success=_("Cap removed."),
+        then=_setup_page(program, "cap_rules"),
+    )
 
 
 @predicate_view_check(can_create_program)
 @require_http_methods(["GET", "POST"])
 def eligibility_rules(request: HttpRequest, code: str) -> HttpResponse:
-    program = _managed_program(request, code)
+    program = managed_program(request, code)
     form = EligibilityRuleForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        done, _rule = _attempt(
-            form,
-            services.eligibility_rule_add,
-            actor=request.user,
+    return form_action(
+        request,
+        form,
+        lambda: services.eligibility_rule_add(
+            actor=signed_in_user(request),
             program=program,
             kind=form.cleaned_data["kind"],
             parameters=form.cleaned_data["parameters"],
-        )
-        if done:
-            messages.success(request, _("Eligibility rule added."))
-            return redirect("programs:eligibility_rules", code=program.code)
+        ),
+        success=_("Eligibility rule added."),
+        then=_setup_page(program, "eligibility_rules"),
+        otherwise=lambda: _eligibility_rules_page(request, program, form),
+    )
+
+
+def _eligibility_rules_page(
+    request: HttpRequest, program: Program, form: EligibilityRuleForm
+) -> HttpResponse:
     rules = list(program.eligibility_rules.order_by("id"))
     for rule in rules:
         rule.description = describe_rule(rule.kind, rule.parameters, program.currency)  # type: ignore[attr-defined]
@@ -133,68 +150,82 @@ def eligibility_rules(request: HttpRequest, code: str) -> HttpResponse:
 @predicate_view_check(can_create_program)
 @require_POST
 def eligibility_rule_remove(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    program = _managed_program(request, code)
+    program = managed_program(request, code)
     rule = get_object_or_404(EligibilityRule.objects.select_related("program"), pk=pk, program=program)
-    if _call_with_message(request, services.eligibility_rule_remove, actor=request.user, rule=rule):
-        messages.success(request, _("Eligibility rule removed."))
-    return redirect("programs:eligibility_rules", code=program.code)
+    return button_action(
+        request,
+        services.eligibility_rule_remove,
+        actor=signed_in_user(request),
+        rule=rule,
+        success=_("Eligibility rule removed."),
+        then=_setup_page(program, "eligibility_rules"),
+    )
 
 
 @predicate_view_check(can_create_program)
 @require_http_methods(["GET", "POST"])
 def scoring_criteria(request: HttpRequest, code: str) -> HttpResponse:
-    program = _managed_program(request, code)
+    program = managed_program(request, code)
     form = ScoringCriterionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        done, _criterion = _attempt(
-            form, services.scoring_criterion_add, actor=request.user, program=program, **form.cleaned_data
-        )
-        if done:
-            messages.success(request, _("Scoring criterion added."))
-            return redirect("programs:scoring_criteria", code=program.code)
-    return render(
+    return form_action(
         request,
-        "programs/scoring_criteria.html",
-        {
-            "program": program,
-            "form": form,
-            "criteria": list(program.scoring_criteria.order_by("-weight", "name")),
-            "section": "criteria",
-        },
+        form,
+        lambda: services.scoring_criterion_add(
+            actor=signed_in_user(request), program=program, **form.cleaned_data
+        ),
+        success=_("Scoring criterion added."),
+        then=_setup_page(program, "scoring_criteria"),
+        otherwise=lambda: render(
+            request,
+            "programs/scoring_criteria.html",
+            {
+                "program": program,
+                "form": form,
+                "criteria": list(program.scoring_criteria.order_by("-weight", "name")),
+                "section": "criteria",
+            },
+        ),
     )
 
 
 @predicate_view_check(can_create_program)
 @require_POST
 def scoring_criterion_remove(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    program = _managed_program(request, code)
+    program = managed_program(request, code)
     criterion = get_object_or_404(ScoringCriterion.objects.select_related("program"), pk=pk, program=program)
-    if _call_with_message(
-        request, services.scoring_criterion_remove, actor=request.user, criterion=criterion
-    ):
-        messages.success(request, _("Scoring criterion removed."))
-    return redirect("programs:scoring_criteria", code=program.code)
+    return button_action(
+        request,
+        services.scoring_criterion_remove,
+        actor=signed_in_user(request),
+        criterion=criterion,
+        success=_("Scoring criterion removed."),
+        then=_setup_page(program, "scoring_criteria"),
+    )
 
 
 @predicate_view_check(can_create_program)
 @require_http_methods(["GET", "POST"])
 def program_credentials(request: HttpRequest, code: str) -> HttpResponse:
-    program = _managed_program(request, code)
+    program = managed_program(request, code)
     form = ProgramCredentialForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        done, link = _attempt(
-            form,
-            services.program_credential_set,
-            actor=request.user,
+    return form_action(
+        request,
+        form,
+        lambda: services.program_credential_set(
+            actor=signed_in_user(request),
             program=program,
             credential=form.cleaned_data["credential"],
             maximum_amount=form.cleaned_data["maximum_amount"] or None,
-        )
-        if done:
-            messages.success(
-                request, _("“%(title)s” is funded by this program.") % {"title": link.credential.title}
-            )
-            return redirect("programs:program_credentials", code=program.code)
+        ),
+        success=lambda link: _("“%(title)s” is funded by this program.") % {"title": link.credential.title},
+        then=_setup_page(program, "program_credentials"),
+        otherwise=lambda: _program_credentials_page(request, program, form),
+    )
+
+
+def _program_credentials_page(
+    request: HttpRequest, program: Program, form: ProgramCredentialForm
+) -> HttpResponse:
     funded = list(
         program.funded_credentials.select_related("credential__provider").order_by("credential__title")
     )
@@ -211,16 +242,14 @@ def program_credentials(request: HttpRequest, code: str) -> HttpResponse:
 @predicate_view_check(can_create_program)
 @require_POST
 def program_credential_remove(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    program = _managed_program(request, code)
+    program = managed_program(request, code)
     credential = get_object_or_404(Credential, pk=pk)
-    if _call_with_message(
+    return button_action(
         request,
         services.program_credential_remove,
-        actor=request.user,
+        actor=signed_in_user(request),
         program=program,
         credential=credential,
-    ):
-        messages.success(
-            request, _("“%(title)s” is no longer funded by this program.") % {"title": credential.title}
-        )
-    return redirect("programs:program_credentials", code=program.code)
+        success=_("“%(title)s” is no longer funded by this program.") % {"title": credential.title},
+        then=_setup_page(program, "program_credentials"),
+    )

@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.permissions import is_agency_staff, predicate_view_check
+from core.pagination import paginate
+from core.views import button_action, form_action, signed_in_user
 from programs import selectors, services
 from programs.forms import (
     CLAIM_EVIDENCE_LABELS,
@@ -33,7 +35,7 @@ from programs.presentation import (
     describe_rule,
     money,
 )
-from programs.views.common import ROWS_PER_PAGE, _attempt, _call_with_message, _managed_program, _paginate
+from programs.views.common import ROWS_PER_PAGE, managed_program
 
 PROGRAMS_PER_PAGE = 25
 
@@ -50,7 +52,7 @@ STATUS_TAGS: dict[str, str] = {
 @login_not_required
 @require_safe
 def program_list(request: HttpRequest) -> HttpResponse:
-    page = _paginate(request, selectors.program_list(programs_visible_to(request.user)), PROGRAMS_PER_PAGE)
+    page = paginate(request, selectors.program_list(programs_visible_to(request.user)), PROGRAMS_PER_PAGE)
     now = timezone.now()
     for program in page.object_list:
         rounds = program.current_and_future_rounds
@@ -126,7 +128,7 @@ def _claim_needs(program: Program) -> list[str]:
 @predicate_view_check(is_program_staff)
 @require_safe
 def manage(request: HttpRequest) -> HttpResponse:
-    page = _paginate(request, selectors.program_list(programs_visible_to(request.user)), ROWS_PER_PAGE)
+    page = paginate(request, selectors.program_list(programs_visible_to(request.user)), ROWS_PER_PAGE)
     managed = set(request.user.managed_programs.values_list("pk", flat=True))  # type: ignore[union-attr]
     for program in page.object_list:
         program.status_tag = STATUS_TAGS.get(program.status, "tag--grey")
@@ -149,21 +151,21 @@ def manage(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def program_create(request: HttpRequest) -> HttpResponse:
     form = ProgramCreateForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        done, program = _attempt(
-            form,
-            services.program_create,
-            field_names={"priority_order": "priority_1"},
-            actor=request.user,
+    return form_action(
+        request,
+        form,
+        lambda: services.program_create(
+            actor=signed_in_user(request),
             code=form.cleaned_data["code"],
             currency=form.cleaned_data["currency"],
             total_budget=form.cleaned_data["total_budget"],
             **form.service_fields(),
-        )
-        if done:
-            messages.success(request, _("Program %(code)s created as a draft.") % {"code": program.code})
-            return redirect("programs:program_edit", code=program.code)
-    return render(request, "programs/program_create.html", {"form": form})
+        ),
+        field_names={"priority_order": "priority_1"},
+        success=lambda program: _("Program %(code)s created as a draft.") % {"code": program.code},
+        then=lambda program: redirect("programs:program_edit", code=program.code),
+        otherwise=lambda: render(request, "programs/program_create.html", {"form": form}),
+    )
 
 
 def _transitions(program: Program) -> list[dict[str, str]]:
@@ -190,22 +192,24 @@ def _transitions(program: Program) -> list[dict[str, str]]:
 @predicate_view_check(can_create_program)
 @require_http_methods(["GET", "POST"])
 def program_edit(request: HttpRequest, code: str) -> HttpResponse:
-    program = _managed_program(request, code)
+    program = managed_program(request, code)
     initial = {name: getattr(program, name) for name in ProgramSettingsForm.Meta.fields}
     initial["priority_order"] = program.priority_order
     form = ProgramSettingsForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        done, _program = _attempt(
-            form,
-            services.program_update,
-            field_names={"priority_order": "priority_1"},
-            actor=request.user,
-            program=program,
-            **form.service_fields(),
-        )
-        if done:
-            messages.success(request, _("Program settings saved."))
-            return redirect("programs:program_edit", code=program.code)
+    return form_action(
+        request,
+        form,
+        lambda: services.program_update(
+            actor=signed_in_user(request), program=program, **form.service_fields()
+        ),
+        field_names={"priority_order": "priority_1"},
+        success=_("Program settings saved."),
+        then=redirect("programs:program_edit", code=program.code),
+        otherwise=lambda: _program_edit_page(request, program, form),
+    )
+
+
+def _program_edit_page(request: HttpRequest, program: Program, form: ProgramSettingsForm) -> HttpResponse:
     rounds = list(program.rounds.order_by("opens_at"))
     for funding_round in rounds:
         funding_round.budget_share_display = money(funding_round.budget_share, program.currency)  # type: ignore[attr-defined]
@@ -224,20 +228,19 @@ def program_edit(request: HttpRequest, code: str) -> HttpResponse:
 @predicate_view_check(can_create_program)
 @require_POST
 def program_transition(request: HttpRequest, code: str) -> HttpResponse:
-    program = _managed_program(request, code)
+    program = managed_program(request, code)
     form = ProgramTransitionForm(request.POST, prefix="transition")
     if not form.is_valid():
         messages.error(request, _("Choose one of the status buttons."))
         return redirect("programs:program_edit", code=program.code)
-    changed = _call_with_message(
+    label = Program.Status(form.cleaned_data["to_status"]).label.lower()
+    return button_action(
         request,
         services.program_transition,
-        actor=request.user,
+        actor=signed_in_user(request),
         program=program,
         to_status=form.cleaned_data["to_status"],
         reason=form.cleaned_data["reason"],
+        success=_("The program is now %(status)s.") % {"status": label},
+        then=redirect("programs:program_edit", code=program.code),
     )
-    if changed:
-        label = Program.Status(form.cleaned_data["to_status"]).label.lower()
-        messages.success(request, _("The program is now %(status)s.") % {"status": label})
-    return redirect("programs:program_edit", code=program.code)

@@ -78,7 +78,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.exceptions import NotAllowed
-from core.workflow import may_move, transition
+from core.workflow import lock, may_move, transition
 from reporting.exports.cells import FORMULA_STARTS, _Echo, csv_cell, csv_lines, safe_text, xlsx_cell
 from reporting.exports.copy_sql import copy_statement, crlf_rows
 from reporting.exports.definitions import (
@@ -297,7 +297,7 @@ def export_job_run(job_id: int) -> str:
                 )
             handle.seek(0)
             with transaction.atomic():
-                locked = ExportJob.objects.select_for_update().get(pk=job.pk)
+                locked = lock(job)
                 if not may_move(locked, ExportJob.Status.DONE):
                     return str(locked.status)
                 locked.file.save(name, File(handle, name=name), save=False)

@@ -1,58 +1,31 @@
-"""The worker's pages: profile, demographics, applying, drafts, submitting, withdrawing, answering
-requests for information, the application page, private downloads and notices.
+"""The worker's page of one application and their list of applications, with each status in plain
+words: what it means and what happens next.
 
-Thin, like programs/views.py: each view finds what the caller may see (404 otherwise), reads through
-selectors, writes through services and shows a service's ValidationError or Conflict beside the form.
-Pages about one application answer only the applicant side (the applicant, or whoever filed for them);
-staff use the staff pages, so everyone else gets a 404 that reveals nothing.
+The worker's other pages: profile.py (their details), applying.py (apply, edit, submit, withdraw,
+answer), downloads.py (private files), notices.py. Pages about one application answer only the applicant
+side (the applicant, or whoever filed for them); staff use the staff pages, so everyone else gets a 404
+that reveals nothing.
 """
 
-from collections.abc import Callable
-from typing import Any, cast
+from typing import Any
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, SuspiciousFileOperation, ValidationError
-from django.db import transaction
-from django.db.models import Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.utils import timezone
-from django.utils.text import get_valid_filename
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_safe
 
-from accounts.models import Notice, User
-from accounts.permissions import get_visible_or_404, has_any_role, require
+from accounts.permissions import has_any_role, require
 from accounts.roles import Role
-from accounts.services import notices_mark_read, user_profile_update
-from core.exceptions import ApplicationError, NotAllowed
-from core.forms import add_service_errors
 from core.pagination import paginate
-from grants.applications import selectors, services
-from grants.applications.forms.applicant import (
-    ApplicationForm,
-    DemographicsForm,
-    DocumentUploadForm,
-    RespondForm,
-    SubmitConfirmForm,
-    WithdrawForm,
-    WorkerProfileForm,
-    contact_fields,
-    funded_credentials,
-)
-from grants.applications.letters import letter_for
+from grants.applications import selectors
 from grants.applications.views.sections import applicant_sections
-from grants.models import Application, ApplicationDocument
-from grants.permissions import applications_visible_to, can_apply, is_applicant_side, is_staff_viewer
-from programs.models import EligibilityRule, Program
-from programs.permissions import programs_visible_to
+from grants.models import Application
+from grants.permissions import can_apply
 from programs.presentation import money
-from programs.selectors import open_round
 
 S = Application.Status
 APPLICATIONS_PER_PAGE = 20
-NOTICES_PER_PAGE = 25
 
 # Each status in plain words: the tag colour, what it means, and what happens next.
 STATUS_GUIDE: dict[str, tuple[str, Any, Any]] = {
@@ -213,109 +186,9 @@ EVENT_LABELS: dict[str, Any] = {
     "clawed_back": gettext_lazy("Money recovered"),
 }
 
-# What to send, by how the program pays. Evidence of eligibility is always asked for.
-DOCUMENTS_BY_PAYMENT_MODEL: dict[str, list[Any]] = {
-    Program.PaymentModel.UPFRONT_TO_PROVIDER: [
-        gettext_lazy("The provider's quote or enrolment offer, showing the course, dates and price."),
-    ],
-    Program.PaymentModel.VOUCHER: [
-        gettext_lazy("The provider's quote or enrolment offer, showing the course, dates and price."),
-    ],
-    Program.PaymentModel.REIMBURSEMENT: [
-        gettext_lazy("The provider's quote or enrolment offer now; the invoice and proof of payment later."),
-    ],
-    Program.PaymentModel.RETENTION_GRANT: [
-        gettext_lazy("The provider's enrolment offer, and a letter from your employer confirming your job."),
-    ],
-}
-ELIGIBILITY_EVIDENCE: dict[str, Any] = {
-    EligibilityRule.Kind.RESIDENCY_REGION: gettext_lazy(
-        "Proof of where you live, such as a utility bill or lease from the last three months."
-    ),
-    EligibilityRule.Kind.AGE_BETWEEN: gettext_lazy("Proof of your age, such as an identity document."),
-    EligibilityRule.Kind.EMPLOYMENT_STATUS: gettext_lazy(
-        "Proof of your employment status, such as an unemployment benefit letter or a recent payslip."
-    ),
-    EligibilityRule.Kind.HOUSEHOLD_INCOME_BELOW: gettext_lazy(
-        "Proof of household income, such as a tax return or benefit award letter."
-    ),
-}
 
-
-def _user(request: HttpRequest) -> User:
-    """The signed-in user (every view here is behind the sign-in middleware)."""
-    return cast(User, request.user)
-
-
-# ---------------------------------------------------------------- helpers
-
-
-def _attempt(
-    form: Any, service: Callable[..., Any], /, *, field_names: dict[str, str] | None = None, **kwargs: Any
-) -> tuple[bool, Any]:
-    """Call a service. Its ValidationError or Conflict goes on the form; NotAllowed becomes a 403."""
-    try:
-        return True, service(**kwargs)
-    except ValidationError as error:
-        add_service_errors(form, error, field_names)
-    except NotAllowed as error:
-        raise PermissionDenied(error.message) from error
-    except ApplicationError as error:
-        form.add_error(None, error.message)
-    return False, None
-
-
-def _posted(request: HttpRequest) -> Any:
-    """The form data of a POST, even an empty one (an unticked box sends nothing); None for a GET."""
-    return request.POST if request.method == "POST" else None
-
-
-def _require_worker(request: HttpRequest) -> None:
-    require(has_any_role(request.user, (Role.WORKER,)))
-
-
-def _own_application(request: HttpRequest, pk: int) -> Application:
-    """The application, if the caller is its applicant (or filed it); a 404 for everyone else."""
-    application = get_visible_or_404(
-        applications_visible_to(request.user)
-        .filter(Q(applicant=request.user) | Q(filed_by=request.user))
-        .select_related("program", "credential__provider", "funding_round"),
-        pk=pk,
-    )
-    return application
-
-
-def _not_now(request: HttpRequest, application: Application, message: str) -> HttpResponse:
-    messages.error(request, message)
-    return redirect("grants:application_detail", pk=application.pk)
-
-
-def _assessment(application: Application) -> dict[str, Any]:
-    """Eligibility and cap for the panel: one reason per rule, the maximum and the cap that binds."""
-    result = services.assess(application)
-    caps = result["caps"]
-    currency = application.program.currency
-    return {
-        "eligibility": result["eligibility"],
-        "caps": caps,
-        "maximum_display": money(caps.maximum, currency),
-        "limits": [
-            {"explanation": limit.explanation, "remaining": money(limit.remaining, currency)}
-            for limit in caps.limits
-        ],
-        "over_cap": application.amount_requested > caps.maximum,
-    }
-
-
-def _documents_needed(application: Application) -> list[Any]:
-    kinds = {rule.kind for rule in application.program.eligibility_rules.all()}
-    needed = [text for kind, text in ELIGIBILITY_EVIDENCE.items() if kind in kinds]
-    if not needed:
-        needed = [gettext_lazy("Any evidence that you meet the program's conditions, if you have it.")]
-    return needed + DOCUMENTS_BY_PAYMENT_MODEL.get(application.program.payment_model, [])
-
-
-def _amounts(application: Application) -> dict[str, str]:
+def applicant_amounts(application: Application) -> dict[str, str]:
+    """The amounts asked for and awarded, in the program's currency."""
     currency = application.program.currency
     return {
         "requested": money(application.amount_requested, currency),
@@ -328,295 +201,6 @@ def _with_guide(application: Application) -> None:
     application.status_tag = tag  # type: ignore[attr-defined]
     application.status_meaning = meaning  # type: ignore[attr-defined]
     application.next_step = next_step  # type: ignore[attr-defined]
-
-
-def _download(handle: Any, *, filename: str, content_type: str) -> FileResponse:
-    response = FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
-def _safe_filename(name: str, fallback: str) -> str:
-    try:
-        return get_valid_filename(name)[:120] or fallback
-    except SuspiciousFileOperation:
-        return fallback
-
-
-# ---------------------------------------------------------------- profile and demographics
-
-
-def _open_program_regions() -> list[str]:
-    """Regions named by the residency rules of open programs, for the profile's hint."""
-    regions: set[str] = set()
-    rules = EligibilityRule.objects.filter(
-        program__status=Program.Status.OPEN, kind=EligibilityRule.Kind.RESIDENCY_REGION
-    ).values_list("parameters", flat=True)
-    for parameters in rules:
-        if isinstance(parameters, dict):
-            regions.update(str(region) for region in parameters.get("regions", []) if region)
-    return sorted(regions)
-
-
-@require_http_methods(["GET", "HEAD", "POST"])
-def worker_profile(request: HttpRequest) -> HttpResponse:
-    _require_worker(request)
-    profile = selectors.worker_profile_for(request.user)
-    initial: dict[str, Any] = {"phone": _user(request).phone}
-    if profile is not None:
-        initial |= {
-            "address": profile.address,
-            "region": profile.region,
-            "date_of_birth": profile.date_of_birth,
-            "employment_status": profile.employment_status,
-            "household_income_band": profile.household_income_band,
-            "contact_by_employers": profile.contact_by_employers,
-            "priority_veteran": profile.priority_veteran,
-            "priority_disability": profile.priority_disability,
-        }
-    form = WorkerProfileForm(_posted(request), initial=initial, regions=_open_program_regions())
-    if request.method == "POST" and form.is_valid():
-        try:
-            # Contact details and the profile are saved together, or neither is.
-            with transaction.atomic():
-                user_profile_update(user=_user(request), **contact_fields(_user(request), form))
-                services.worker_profile_save(user=_user(request), **form.profile_fields())
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Your profile is saved."))
-            return redirect("grants:worker_profile")
-    return render(request, "grants/applicant/profile.html", {"form": form, "profile": profile})
-
-
-@require_http_methods(["GET", "HEAD", "POST"])
-def demographics(request: HttpRequest) -> HttpResponse:
-    _require_worker(request)
-    answers = selectors.demographics_for(request.user)
-    initial = (
-        {
-            "race_ethnicity": answers.race_ethnicity,
-            "sex": answers.sex,
-            "veteran": answers.veteran,
-            "disability": answers.disability,
-        }
-        if answers is not None
-        else {}
-    )
-    form = DemographicsForm(_posted(request), initial=initial)
-    if request.method == "POST" and form.is_valid():
-        done, _saved = _attempt(form, services.demographics_save, user=_user(request), **form.cleaned_data)
-        if done:
-            messages.success(request, _("Thank you. Your answers are saved."))
-            return redirect("grants:demographics")
-    return render(request, "grants/applicant/demographics.html", {"form": form})
-
-
-# ---------------------------------------------------------------- applying
-
-
-def _not_taking_applications(program: Program) -> str:
-    if program.applicant_type != Program.ApplicantType.WORKER:
-        return _("Employers apply to this program on behalf of their employees.")
-    if program.status != Program.Status.OPEN:
-        return _("This program is not taking applications.")
-    if open_round(program) is None:
-        return _("No funding round of this program is open now. Check its dates on the program page.")
-    return ""
-
-
-@require_http_methods(["GET", "HEAD", "POST"])
-def application_start(request: HttpRequest, code: str) -> HttpResponse:
-    require(can_apply(request.user))
-    program = get_visible_or_404(programs_visible_to(request.user), code=code)
-    refusal = _not_taking_applications(program)
-    initial: dict[str, Any] = {}
-    chosen = request.GET.get("credential", "")
-    if chosen.isdigit():
-        credential = funded_credentials(program).filter(pk=int(chosen)).first()
-        if credential is not None:
-            initial = {"credential": credential.pk, "amount_requested": f"{credential.cost:.2f}"}
-    form = ApplicationForm(_posted(request), initial=initial, program=program)
-    if request.method == "POST" and not refusal and form.is_valid():
-        done, application = _attempt(
-            form,
-            services.application_create,
-            actor=_user(request),
-            program=program,
-            credential=form.cleaned_data["credential"],
-            amount_requested=form.cleaned_data["amount_requested"],
-            statement=form.cleaned_data["statement"],
-        )
-        if done:
-            messages.success(request, _("Your draft is saved. Add documents, then review and submit it."))
-            return redirect("grants:application_edit", pk=application.pk)
-    return render(
-        request,
-        "grants/applicant/start.html",
-        {
-            "program": program,
-            "form": form,
-            "refusal": refusal,
-            "has_profile": bool(selectors.worker_profile_for(request.user)),
-        },
-    )
-
-
-def _edit_page(
-    request: HttpRequest, application: Application, *, form: Any = None, upload_form: Any = None
-) -> HttpResponse:
-    form = form or ApplicationForm(
-        initial={
-            "credential": application.credential_id,
-            "amount_requested": f"{application.amount_requested:.2f}",
-            "statement": application.statement,
-        },
-        program=application.program,
-    )
-    upload_form = upload_form or DocumentUploadForm(prefix="document")
-    return render(
-        request,
-        "grants/applicant/edit.html",
-        {
-            "application": application,
-            "form": form,
-            "upload_form": upload_form,
-            "documents": list(application.documents.all()),
-            "assessment": _assessment(application),
-            "documents_needed": _documents_needed(application),
-            "amounts": _amounts(application),
-        },
-    )
-
-
-@require_http_methods(["GET", "HEAD", "POST"])
-def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _own_application(request, pk)
-    if application.status != S.DRAFT:
-        return _not_now(
-            request, application, _("Only a draft can be changed; this application has been submitted.")
-        )
-    if request.method != "POST":
-        return _edit_page(request, application)
-    if request.POST.get("intent") == "upload":
-        upload_form = DocumentUploadForm(request.POST, request.FILES, prefix="document")
-        if upload_form.is_valid():
-            done, document = _attempt(
-                upload_form,
-                services.application_document_add,
-                actor=_user(request),
-                application=application,
-                file=upload_form.cleaned_data["file"],
-                kind=upload_form.cleaned_data["kind"],
-            )
-            if done:
-                messages.success(request, _("“%(name)s” is added.") % {"name": document.original_name})
-                return redirect("grants:application_edit", pk=application.pk)
-        return _edit_page(request, application, upload_form=upload_form)
-    form = ApplicationForm(request.POST, program=application.program)
-    if form.is_valid():
-        done, _updated = _attempt(
-            form,
-            services.application_update,
-            actor=_user(request),
-            application=application,
-            **form.cleaned_data,
-        )
-        if done:
-            messages.success(request, _("Your draft is saved."))
-            return redirect("grants:application_edit", pk=application.pk)
-    return _edit_page(request, application, form=form)
-
-
-@require_http_methods(["GET", "HEAD", "POST"])
-def application_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _own_application(request, pk)
-    if application.status != S.DRAFT:
-        return _not_now(request, application, _("This application has already been submitted."))
-    form = SubmitConfirmForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        done, _submitted = _attempt(
-            form, services.application_submit, actor=_user(request), application=application
-        )
-        if done:
-            messages.success(request, _("Your application is submitted. We have sent you a confirmation."))
-            return redirect("grants:application_detail", pk=application.pk)
-    return render(
-        request,
-        "grants/applicant/submit.html",
-        {
-            "application": application,
-            "form": form,
-            "documents": list(application.documents.all()),
-            "assessment": _assessment(application),
-            "amounts": _amounts(application),
-            "round_open": application.funding_round.is_open_at(timezone.now()),
-        },
-    )
-
-
-@require_http_methods(["GET", "HEAD", "POST"])
-def application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _own_application(request, pk)
-    if application.is_decided:
-        return _not_now(request, application, _("A decided application cannot be withdrawn."))
-    form = WithdrawForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        done, _withdrawn = _attempt(
-            form,
-            services.application_withdraw,
-            actor=_user(request),
-            application=application,
-            reason=form.cleaned_data["reason"],
-        )
-        if done:
-            messages.success(request, _("Your application is withdrawn."))
-            return redirect("grants:application_detail", pk=application.pk)
-    return render(request, "grants/applicant/withdraw.html", {"application": application, "form": form})
-
-
-@require_http_methods(["GET", "HEAD", "POST"])
-def application_respond(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _own_application(request, pk)
-    if application.status != S.MORE_INFO_REQUESTED:
-        return _not_now(
-            request, application, _("There is no open request for information on this application.")
-        )
-    question = (
-        application.information_requests.filter(answered_at__isnull=True).order_by("-requested_at").first()
-    )
-    form = RespondForm(_posted(request), request.FILES if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            # The documents and the answer are one step: if the answer is refused, no document is kept.
-            with transaction.atomic():
-                for upload in form.cleaned_data["files"]:
-                    services.application_document_add(
-                        actor=_user(request),
-                        application=application,
-                        file=upload,
-                        kind=ApplicationDocument.Kind.MORE_INFO,
-                    )
-                services.application_respond(
-                    actor=_user(request), application=application, answer=form.cleaned_data["answer"]
-                )
-        except ValidationError as error:
-            add_service_errors(form, error, {"file": "files"})
-        except NotAllowed as error:
-            raise PermissionDenied(error.message) from error
-        except ApplicationError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(
-                request, _("Thank you. Your answer is sent and your application is back in review.")
-            )
-            return redirect("grants:application_detail", pk=application.pk)
-    return render(
-        request,
-        "grants/applicant/respond.html",
-        {"application": application, "question": question, "form": form},
-    )
 
 
 # ---------------------------------------------------------------- reading
@@ -678,74 +262,8 @@ def applicant_detail(request: HttpRequest, application: Application) -> HttpResp
             "letter": letters[0] if letters else None,
             "open_question": next((q for q in reversed(questions) if q.answered_at is None), None),
             "answered_questions": [q for q in questions if q.answered_at is not None],
-            "amounts": _amounts(application),
+            "amounts": applicant_amounts(application),
             "can_withdraw": not application.is_decided,
             **applicant_sections(request, application),
         },
     )
-
-
-# ---------------------------------------------------------------- private downloads
-
-
-def _application_for_files(request: HttpRequest, pk: int) -> Application:
-    """The application if the caller may see its files: the applicant side or staff working on it."""
-    application = get_visible_or_404(applications_visible_to(request.user).select_related("program"), pk=pk)
-    if not (is_applicant_side(request.user, application) or is_staff_viewer(request.user, application)):
-        raise Http404
-    return application
-
-
-@require_safe
-def document_download(request: HttpRequest, pk: int, doc_pk: int) -> FileResponse:
-    application = _application_for_files(request, pk)
-    document = application.documents.filter(pk=doc_pk).first()
-    if document is None:
-        raise Http404
-    try:
-        handle = document.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    extension = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}.get(
-        document.content_type, "bin"
-    )
-    fallback = f"{application.reference}-document-{document.pk}.{extension}"
-    filename = _safe_filename(document.original_name, fallback)
-    if not filename.lower().endswith(f".{extension}"):
-        filename = f"{filename}.{extension}"
-    return _download(handle, filename=filename, content_type=document.content_type)
-
-
-@require_safe
-def letter_download(request: HttpRequest, pk: int) -> FileResponse:
-    application = _application_for_files(request, pk)
-    letter = letter_for(application)
-    if letter is None:
-        raise Http404
-    try:
-        handle = letter.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    return _download(
-        handle, filename=f"{application.reference}-decision-letter.pdf", content_type="application/pdf"
-    )
-
-
-# ---------------------------------------------------------------- notices
-
-
-@require_safe
-def notices(request: HttpRequest) -> HttpResponse:
-    page = paginate(
-        request, Notice.objects.filter(user=_user(request)).order_by("-created_at", "-id"), NOTICES_PER_PAGE
-    )
-    unread = Notice.objects.filter(user=_user(request), read_at__isnull=True).count()
-    return render(request, "grants/applicant/notices.html", {"page": page, "unread": unread})
-
-
-@require_POST
-def notices_read(request: HttpRequest) -> HttpResponse:
-    changed = notices_mark_read(user=_user(request))
-    if changed:
-        messages.success(request, _("All your notices are marked as read."))
-    return redirect("grants:notices")

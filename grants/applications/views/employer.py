@@ -7,7 +7,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,6 +20,7 @@ from accounts.permissions import get_visible_or_404, has_any_role, require
 from accounts.roles import Role
 from core.exceptions import ApplicationError, NotAllowed
 from core.forms import add_service_errors
+from core.views import form_action, posted, signed_in_user
 from employers.models import Employer
 from employers.selectors import employers_for_user
 from grants.applications.employer import (
@@ -29,7 +30,8 @@ from grants.applications.employer import (
     employee_link_decline,
     employer_application_create,
 )
-from grants.applications.forms.applicant import ApplicationForm, funded_credentials
+from grants.applications.forms.applicant import ApplicationForm
+from grants.applications.views.applying import chosen_credential
 from programs.models import Program
 from programs.permissions import programs_visible_to
 from programs.selectors import open_round
@@ -81,48 +83,35 @@ def employer_application_start(request: HttpRequest, code: str) -> HttpResponse:
     program = get_visible_or_404(programs_visible_to(request.user), code=code)
     employers = employers_for_user(request.user).filter(status=Employer.Status.VERIFIED)
     refusal = _refusal(program, employers)
-    initial: dict[str, Any] = {}
-    chosen = request.GET.get("credential", "")
-    if chosen.isdigit():
-        credential = funded_credentials(program).filter(pk=int(chosen)).first()
-        if credential is not None:
-            initial = {"credential": credential.pk, "amount_requested": f"{credential.cost:.2f}"}
     form = EmployeeApplicationForm(
-        request.POST if request.method == "POST" else None,
-        initial=initial,
-        program=program,
-        employers=employers,
+        posted(request), initial=chosen_credential(request, program), program=program, employers=employers
     )
-    if request.method == "POST" and not refusal and form.is_valid():
-        data = form.cleaned_data
-        try:
-            application = employer_application_create(
-                actor=request.user,  # type: ignore[arg-type]
-                employer=data["employer"],
-                program=program,
-                credential=data["credential"],
-                amount_requested=data["amount_requested"],
-                employee_email=data["employee_email"],
-                employee_name=data["employee_name"],
-                statement=data["statement"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except NotAllowed as error:
-            raise PermissionDenied(error.message) from error
-        except ApplicationError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(
-                request,
-                _(
-                    "The draft is saved and the employee has been invited to follow it. "
-                    "Add documents, then submit."
-                ),
-            )
-            return redirect("grants:application_edit", pk=application.pk)
-    return render(
-        request, "grants/employer/start.html", {"program": program, "form": form, "refusal": refusal}
+
+    def page() -> HttpResponse:
+        return render(
+            request, "grants/employer/start.html", {"program": program, "form": form, "refusal": refusal}
+        )
+
+    if refusal:
+        return page()
+    return form_action(
+        request,
+        form,
+        lambda: employer_application_create(
+            actor=signed_in_user(request),
+            employer=form.cleaned_data["employer"],
+            program=program,
+            credential=form.cleaned_data["credential"],
+            amount_requested=form.cleaned_data["amount_requested"],
+            employee_email=form.cleaned_data["employee_email"],
+            employee_name=form.cleaned_data["employee_name"],
+            statement=form.cleaned_data["statement"],
+        ),
+        success=_(
+            "The draft is saved and the employee has been invited to follow it. Add documents, then submit."
+        ),
+        then=lambda application: redirect("grants:application_edit", pk=application.pk),
+        otherwise=page,
     )
 
 
@@ -163,7 +152,7 @@ def employee_link(request: HttpRequest, token: str) -> HttpResponse:
     employee: User = application.applicant
     context: dict[str, Any] = {"application": application, "employer": application.employer}
     if not employee.is_active:
-        form = ChoosePasswordForm(request.POST if request.method == "POST" else None)
+        form = ChoosePasswordForm(posted(request))
         if request.method == "POST" and form.is_valid():
             try:
                 user = employee_account_activate(
