@@ -1,10 +1,13 @@
 """Shared DRF machinery, written once for every app's API: the base viewset (JSON bodies, strict filters,
-writes answered inside their own transaction) and its action shape, the documented error answers,
-`actor()` and `require()`, pagination, the one exception handler every endpoint uses, and downloads."""
+writes answered inside their own transaction) and its action shape (`service_action`), the documented
+error answers, `actor()` and `require()`, pagination, the one exception handler every endpoint uses, and
+downloads."""
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
@@ -70,6 +73,16 @@ def may(predicate: Callable[[Any, Any], Any]) -> Callable[[Any, Any], None]:
     return check
 
 
+def user_may(predicate: Callable[[Any], Any]) -> Callable[[Any, Any], None]:
+    """A check made of a permission predicate on the caller alone `(user) -> Decision`: a refusal is a
+    403 with its reason."""
+
+    def check(user: Any, _target: Any) -> None:
+        require(predicate(user))
+
+    return check
+
+
 def require_role(user: Any, decision: Verdict) -> None:
     """The role check for a whole resource: a refusal is a 403 with its reason; the anonymous are left to
     authentication, which answers them 401 (with WWW-Authenticate)."""
@@ -127,20 +140,123 @@ class AnswerInsideTheWrite:
             return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
 
 
-class JsonViewSet(AnswerInsideTheWrite, viewsets.GenericViewSet):
+class ServiceActions:
+    """What `service_action` asks of a view: the action's `target()`, its `valid_body()`, and how it
+    `present`s what the write returned."""
+
+    request: Any  # the DRF request, once the view is dispatched
+
+    def valid_body(
+        self,
+        serializer_class: Any,
+        *,
+        partial: bool = False,
+        instance: Any = None,
+        context: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """The request body, validated by `serializer_class` (a 400 naming each bad field)."""
+        options: dict[str, Any] = {"partial": partial}
+        if instance is not None:
+            options["instance"] = instance
+        if context is not None:
+            options["context"] = context
+        serializer = serializer_class(data=self.request.data, **options)
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
+
+    def target(self) -> Any:
+        """What a `service_action` acts on; None when it acts on nothing in the path."""
+        return None
+
+    def present(self, result: Any) -> Any:
+        """The answer to a `service_action`, from what its write returned."""
+        raise NotImplementedError(f"{type(self).__name__} answers no service action")
+
+
+class JsonViewSet(AnswerInsideTheWrite, ServiceActions, viewsets.GenericViewSet):
     """The base of every API viewset. Request bodies are JSON only: form encoding cannot tell a list, a
     number or null from text, so the schema could not promise what a field's type means (uploads declare
     their own multipart parser). Filters are strict (core.filters). Writes are answered inside their own
-    transaction (AnswerInsideTheWrite). `valid_body` is how an action reads its body."""
+    transaction (AnswerInsideTheWrite). Actions that call a service take the one shape of
+    `service_action`; `valid_body` is how any other action reads its body."""
 
     parser_classes = [JSONParser]
     filter_backends = [StrictFilterBackend]
 
-    def valid_body(self, serializer_class: Any, *, partial: bool = False) -> dict[str, Any]:
-        """The request body, validated by `serializer_class` (a 400 naming each bad field)."""
-        serializer = serializer_class(data=self.request.data, partial=partial)
-        serializer.is_valid(raise_exception=True)
-        return dict(serializer.validated_data)
+    def visible(self, key: Any) -> Any:
+        """The record with this key among those the caller may see (`get_queryset()`), else a 404."""
+        try:
+            return self.get_queryset().get(**{self.lookup_field: key})
+        except (ObjectDoesNotExist, ValueError, TypeError) as error:
+            raise Http404 from error
+
+    def target(self) -> Any:
+        """The record named in the path (`visible`), or None for an action on the whole collection. A
+        nested viewset answers with its parent there."""
+        key = self.kwargs.get(self.lookup_url_kwarg or self.lookup_field)
+        return None if key is None else self.visible(key)
+
+    def paginated(self, queryset: Any, serializer_class: Any, **options: Any) -> Response:
+        """A page of `queryset`, each row shown by `serializer_class` (with `options`: a context...)."""
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(serializer_class(page, many=True, **options).data)
+
+
+# A check on the caller before an action reads its body: `(user, target)`, raising a 403 or a 409.
+Check = Callable[[Any, Any], None]
+
+
+def service_action(
+    *,
+    body: Any = None,
+    check: Check | None = None,
+    partial: bool = False,
+    bound: bool = False,
+    with_request: bool = False,
+    created: bool = False,
+    replayable: bool = False,
+    answer: str | None = "present",
+) -> Callable[[Callable[..., Any]], Callable[..., Response]]:
+    """The one shape of an API action that calls a service, in the house's order of refusals: the
+    record the caller may see (`view.target()`, else a 404), `check(user, target)` (a 403 or a 409),
+    the body validated by `body` (a 400 naming each bad field), then the decorated
+    `write(view, target, data)`: the service call. Its result is answered by the view's method named by
+    `answer` (`present` unless told), with a 201 when `created`; with `answer=None` the answer is a 204
+    with no body. A response the write returns (a status of its own) is the answer as it is.
+
+    `partial` lets the body leave fields out; `bound` gives the body's serializer the target as its
+    instance (to validate against the record); `with_request` gives it the request in its context.
+    `replayable`: the write may find its work already done, and returns `(result, done_now)` from its
+    service, answered by `answer_write`."""
+
+    def decorate(write: Callable[..., Any]) -> Callable[..., Response]:
+        @functools.wraps(write)
+        def run(view: Any, request: Request, *args: Any, **kwargs: Any) -> Response:
+            target = view.target()
+            if check is not None:
+                check(request.user, target)
+            data: dict[str, Any] = {}
+            if body is not None:
+                data = view.valid_body(
+                    body,
+                    partial=partial,
+                    instance=target if bound else None,
+                    context={"request": request} if with_request else None,
+                )
+            result = write(view, target, data)
+            if isinstance(result, Response):
+                return result
+            if answer is None:
+                return Response(status=status.HTTP_204_NO_CONTENT)
+            if replayable:
+                result, done_now = result
+                return answer_write(getattr(view, answer)(result), done_now=done_now, created=created)
+            code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+            return Response(getattr(view, answer)(result), status=code)
+
+        return run
+
+    return decorate
 
 
 # Set on the answer to a write that found its work already done (a retried create, a second approval,

@@ -9,13 +9,13 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status
+from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.permissions import get_visible_or_404, is_signed_in
-from core.api import ID_REGEX, JsonViewSet, actor, error_answers, require
+from core.api import ID_REGEX, JsonViewSet, actor, error_answers, require, service_action
 from core.idempotency import idempotent
 from core.serializers import ModelSerializer, Serializer, Text
 from programs import services
@@ -100,6 +100,13 @@ class BadgeIssuerViewSet(JsonViewSet):
             .order_by("issuer_id", "id")
         )
 
+    def target(self) -> Any:
+        """The registration in the path; a new one's provider."""
+        return super().target() if "pk" in self.kwargs else self._provider()
+
+    def present(self, issuer: BadgeIssuer) -> dict[str, Any]:
+        return BadgeIssuerSerializer(self.get_queryset().get(pk=issuer.pk)).data
+
     @extend_schema(
         summary="List a provider's badge issuers",
         description="Program managers. Revoked registrations stay, with when and by whom.",
@@ -107,15 +114,14 @@ class BadgeIssuerViewSet(JsonViewSet):
     )
     def list(self, request: Request, provider_id: str) -> Response:
         self._provider()
-        page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(BadgeIssuerSerializer(page, many=True).data)
+        return self.paginated(self.get_queryset(), BadgeIssuerSerializer)
 
     @extend_schema(
         summary="Read a badge issuer registration",
         responses={200: BadgeIssuerSerializer, **error_answers(401, 403, 404)},
     )
     def retrieve(self, request: Request, provider_id: str, pk: str) -> Response:
-        return Response(BadgeIssuerSerializer(get_visible_or_404(self.get_queryset(), pk=pk)).data)
+        return Response(BadgeIssuerSerializer(self.visible(pk)).data)
 
     @extend_schema(
         summary="Register a badge issuer for the provider",
@@ -125,16 +131,9 @@ class BadgeIssuerViewSet(JsonViewSet):
         responses={201: BadgeIssuerSerializer, **error_answers(400, 401, 403, 404)},
     )
     @idempotent
-    def create(self, request: Request, provider_id: str) -> Response:
-        provider = self._provider()
-        serializer = BadgeIssuerRegisterSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        issuer = services.badge_issuer_register(
-            actor=actor(request), provider=provider, **serializer.validated_data
-        )
-        return Response(
-            BadgeIssuerSerializer(self.get_queryset().get(pk=issuer.pk)).data, status=status.HTTP_201_CREATED
-        )
+    @service_action(body=BadgeIssuerRegisterSerializer, created=True)
+    def create(self, provider: TrainingProvider, data: dict[str, Any]) -> BadgeIssuer:
+        return services.badge_issuer_register(actor=actor(self.request), provider=provider, **data)
 
     @extend_schema(
         summary="Stop trusting a badge issuer",
@@ -144,7 +143,7 @@ class BadgeIssuerViewSet(JsonViewSet):
         responses={200: BadgeIssuerSerializer, **error_answers(401, 403, 404)},
     )
     @action(detail=True, methods=["post"])
-    def revoke(self, request: Request, provider_id: str, pk: str) -> Response:
-        issuer = get_visible_or_404(self.get_queryset(), pk=pk)
-        services.badge_issuer_revoke(actor=actor(request), issuer=issuer)
-        return Response(BadgeIssuerSerializer(self.get_queryset().get(pk=issuer.pk)).data)
+    @service_action()
+    def revoke(self, issuer: BadgeIssuer, _data: dict[str, Any]) -> BadgeIssuer:
+        services.badge_issuer_revoke(actor=actor(self.request), issuer=issuer)
+        return issuer

@@ -126,6 +126,19 @@ def _outcomes(outcomes: PublishedOutcomes) -> dict[str, Any]:
 class _ReportView(APIView):
     permission_classes = [role_required(*DASHBOARD_ROLES)]
 
+    def report(self, request: Request, serializer_class: Any, figures: Any) -> Response:
+        """A report for the request's filters: its heading (the filters, the suppression rule, when it
+        was added up), then `figures(filters, published)`, shown by `serializer_class`."""
+        filters = _filters(request)
+        published = publish(filters)
+        data = {
+            "filters": _filters_data(filters),
+            "suppression": _suppression(published),
+            "as_of": published.as_of,
+            **figures(filters, published),
+        }
+        return Response(serializer_class(data).data)
+
 
 class ReportSummaryView(_ReportView):
     @extend_schema(
@@ -136,64 +149,62 @@ class ReportSummaryView(_ReportView):
         responses={200: SummarySerializer, **ERRORS},
     )
     def get(self, request: Request) -> Response:
-        filters = _filters(request)
-        published = publish(filters)
-        budget = published.budget
-        apps = published.applications
-        labels = dict(Application.Status.choices)
-        pledges = published.pledges
-        data = {
-            "filters": _filters_data(filters),
-            "suppression": _suppression(published),
-            "as_of": published.as_of,
-            "budget": {
-                "currency": budget.currency,
-                "currencies": list(budget.currencies),
-                "mixed_currencies": len(budget.currencies) > 1,
-                "follows_programs_only": filters.money_is_filtered,
-                "total": budget.total,
-                "committed": budget.committed,
-                "disbursed": budget.disbursed,
-                "clawed_back": budget.clawed_back,
-                "remaining": budget.remaining,
-                "burn_per_30_days": budget.burn_per_30_days,
-                "runs_out_on": budget.runs_out_on,
+        return self.report(request, SummarySerializer, _summary)
+
+
+def _summary(filters: ReportFilter, published: PublishedDashboard) -> dict[str, Any]:
+    budget = published.budget
+    apps = published.applications
+    labels = dict(Application.Status.choices)
+    pledges = published.pledges
+    return {
+        "budget": {
+            "currency": budget.currency,
+            "currencies": list(budget.currencies),
+            "mixed_currencies": len(budget.currencies) > 1,
+            "follows_programs_only": filters.money_is_filtered,
+            "total": budget.total,
+            "committed": budget.committed,
+            "disbursed": budget.disbursed,
+            "clawed_back": budget.clawed_back,
+            "remaining": budget.remaining,
+            "burn_per_30_days": budget.burn_per_30_days,
+            "runs_out_on": budget.runs_out_on,
+        },
+        "applications": {
+            "by_status": [
+                {"status": status, "label": str(labels[status]), "count": count(cell)}
+                for status, cell in apps.by_status.items()
+            ],
+            **{
+                name: count(apps.counts[name])
+                for name in ("submitted", "decided", "awarded", "rejected", "completed", "ended")
             },
-            "applications": {
-                "by_status": [
-                    {"status": status, "label": str(labels[status]), "count": count(cell)}
-                    for status, cell in apps.by_status.items()
-                ],
-                **{
-                    name: count(apps.counts[name])
-                    for name in ("submitted", "decided", "awarded", "rejected", "completed", "ended")
-                },
-                "approval_rate": rate(apps.approval_rate),
-                "completion_rate": rate(apps.completion_rate),
-                "attainment_rate": rate(apps.attainment_rate),
-                "amount_paid": apps.amount_paid,
-                "amount_recovered": apps.amount_recovered,
-                "cost_per_credential": figure(apps.cost_per_credential),
-                "days_to_decision_median": figure(apps.days_to_decision_median),
-                "days_to_decision_p90": figure(apps.days_to_decision_p90),
-            },
-            "outcomes": _outcomes(published.outcomes),
-            "pledges": {
-                name: count(getattr(pledges, name))
-                for name in (
-                    "active",
-                    "fulfilled",
-                    "lapsed",
-                    "roles_converted_target",
-                    "roles_converted_verified",
-                    "hires_target",
-                    "hires_verified",
-                    "non_degree_hires_target",
-                    "non_degree_hires_verified",
-                )
-            },
-        }
-        return Response(SummarySerializer(data).data)
+            "approval_rate": rate(apps.approval_rate),
+            "completion_rate": rate(apps.completion_rate),
+            "attainment_rate": rate(apps.attainment_rate),
+            "amount_paid": apps.amount_paid,
+            "amount_recovered": apps.amount_recovered,
+            "cost_per_credential": figure(apps.cost_per_credential),
+            "days_to_decision_median": figure(apps.days_to_decision_median),
+            "days_to_decision_p90": figure(apps.days_to_decision_p90),
+        },
+        "outcomes": _outcomes(published.outcomes),
+        "pledges": {
+            name: count(getattr(pledges, name))
+            for name in (
+                "active",
+                "fulfilled",
+                "lapsed",
+                "roles_converted_target",
+                "roles_converted_verified",
+                "hires_target",
+                "hires_verified",
+                "non_degree_hires_target",
+                "non_degree_hires_verified",
+            )
+        },
+    }
 
 
 class ReportEquityView(_ReportView):
@@ -205,41 +216,36 @@ class ReportEquityView(_ReportView):
         responses={200: EquityReportSerializer, **ERRORS},
     )
     def get(self, request: Request) -> Response:
-        filters = _filters(request)
-        published = publish(filters)
-        dimensions = []
-        for table in published.equity:
-            view = equity_view(table)
-            totals = table.table.column_totals or {}
-            dimensions.append(
-                {
-                    "key": table.dimension.key,
-                    "label": str(table.dimension.label),
-                    "flagged": table.flagged,
-                    "groups": [
-                        {
-                            "key": group,
-                            "label": row.label,
-                            "counts": {
-                                measure: count(cell)
-                                for measure, cell in zip(MEASURES, row.cells, strict=True)
-                            },
-                            "approval_rate": rate(row.approval),
-                            "completion_rate": rate(row.completion),
-                            "impact_ratio": impact(row.impact),
-                        }
-                        for group, row in zip(table.groups, view.rows, strict=True)
-                    ],
-                    "totals": {measure: count(totals[measure]) for measure in MEASURES},
-                }
-            )
-        data = {
-            "filters": _filters_data(filters),
-            "suppression": _suppression(published),
-            "as_of": published.as_of,
-            "dimensions": dimensions,
-        }
-        return Response(EquityReportSerializer(data).data)
+        return self.report(request, EquityReportSerializer, _equity)
+
+
+def _equity(filters: ReportFilter, published: PublishedDashboard) -> dict[str, Any]:
+    dimensions = []
+    for table in published.equity:
+        view = equity_view(table)
+        totals = table.table.column_totals or {}
+        dimensions.append(
+            {
+                "key": table.dimension.key,
+                "label": str(table.dimension.label),
+                "flagged": table.flagged,
+                "groups": [
+                    {
+                        "key": group,
+                        "label": row.label,
+                        "counts": {
+                            measure: count(cell) for measure, cell in zip(MEASURES, row.cells, strict=True)
+                        },
+                        "approval_rate": rate(row.approval),
+                        "completion_rate": rate(row.completion),
+                        "impact_ratio": impact(row.impact),
+                    }
+                    for group, row in zip(table.groups, view.rows, strict=True)
+                ],
+                "totals": {measure: count(totals[measure]) for measure in MEASURES},
+            }
+        )
+    return {"dimensions": dimensions}
 
 
 class ReportOutcomesView(_ReportView):
@@ -250,12 +256,8 @@ class ReportOutcomesView(_ReportView):
         responses={200: OutcomeReportSerializer, **ERRORS},
     )
     def get(self, request: Request) -> Response:
-        filters = _filters(request)
-        published = publish(filters)
-        data = {
-            "filters": _filters_data(filters),
-            "suppression": _suppression(published),
-            "as_of": published.as_of,
-            "outcomes": _outcomes(published.outcomes),
-        }
-        return Response(OutcomeReportSerializer(data).data)
+        return self.report(
+            request,
+            OutcomeReportSerializer,
+            lambda filters, published: {"outcomes": _outcomes(published.outcomes)},
+        )

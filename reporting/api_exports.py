@@ -13,8 +13,18 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.permissions import get_visible_or_404, has_any_role, is_signed_in
-from core.api import DOWNLOAD_RENDERERS, LIST_ERRORS, READ_ERRORS, JsonViewSet, actor, error_answers
+from accounts.permissions import has_any_role, is_signed_in
+from core.api import (
+    DOWNLOAD_RENDERERS,
+    ID_REGEX,
+    LIST_ERRORS,
+    READ_ERRORS,
+    JsonViewSet,
+    actor,
+    error_answers,
+    open_stored,
+    service_action,
+)
 from core.exceptions import NotAllowed
 from core.idempotency import idempotent
 from reporting.exports import EXPORT_ROLES, export_job_create, export_jobs_sweep, exports_visible_to
@@ -29,7 +39,7 @@ class ExportViewSet(JsonViewSet):
 
     serializer_class = ExportJobSerializer
     queryset = ExportJob.objects.none()
-    lookup_value_regex = r"[0-9]{1,18}"
+    lookup_value_regex = ID_REGEX
 
     def get_queryset(self) -> QuerySet[ExportJob]:
         return exports_visible_to(self.request.user).order_by("-created_at", "-id")
@@ -44,10 +54,7 @@ class ExportViewSet(JsonViewSet):
     )
     def list(self, request: Request) -> Response:
         export_jobs_sweep(owner=actor(request))  # stale jobs are marked failed, so they can be retried
-        page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(
-            ExportJobSerializer(page, many=True, context={"request": request}).data
-        )
+        return self.paginated(self.get_queryset(), ExportJobSerializer, context={"request": request})
 
     @extend_schema(
         summary="Start an export",
@@ -56,25 +63,23 @@ class ExportViewSet(JsonViewSet):
         responses={202: ExportJobSerializer, **error_answers(400, 401, 403)},
     )
     @idempotent
-    def create(self, request: Request) -> Response:
-        incoming = ExportJobCreateSerializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
-        data = incoming.validated_data
+    @service_action(body=ExportJobCreateSerializer)
+    def create(self, _none: None, data: dict[str, Any]) -> Response:
         # A bad filter raises Django's ValidationError: the API's exception handler answers 400.
         job = export_job_create(
-            actor=actor(request), kind=data["kind"], format=data["format"], filters=data["filters"]
+            actor=actor(self.request), kind=data["kind"], format=data["format"], filters=data["filters"]
         )
         job.refresh_from_db()
-        return Response(
-            ExportJobSerializer(job, context={"request": request}).data, status=status.HTTP_202_ACCEPTED
-        )
+        return Response(self.present(job), status=status.HTTP_202_ACCEPTED)  # written in the background
+
+    def present(self, job: ExportJob) -> dict[str, Any]:
+        return ExportJobSerializer(job, context={"request": self.request}).data
 
     @extend_schema(
         summary="Read an export's status and progress", responses={200: ExportJobSerializer, **READ_ERRORS}
     )
     def retrieve(self, request: Request, pk: str) -> Response:
-        job = get_visible_or_404(self.get_queryset(), pk=pk)
-        return Response(ExportJobSerializer(job, context={"request": request}).data)
+        return Response(self.present(self.visible(pk)))
 
     @extend_schema(
         summary="Download an export's file",
@@ -94,13 +99,10 @@ class ExportViewSet(JsonViewSet):
         renderer_classes=DOWNLOAD_RENDERERS,
     )
     def download(self, request: Request, pk: str) -> FileResponse:
-        job = get_visible_or_404(self.get_queryset(), pk=pk)
+        job = self.visible(pk)
         if job.status != ExportJob.Status.DONE or not job.file:
             raise Http404
-        try:
-            handle = job.file.open("rb")
-        except FileNotFoundError as error:
-            raise Http404 from error
+        handle = open_stored(job.file)
         content_type = (
             "text/csv; charset=utf-8"
             if job.format == ExportJob.Format.CSV

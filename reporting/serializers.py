@@ -144,7 +144,9 @@ class ReportPledgesSerializer(Serializer):
     non_degree_hires_verified = ReportCountSerializer()
 
 
-class SummarySerializer(Serializer):
+# What every report answers with first: its filters, the suppression rule and when it was added up. (No
+# docstring: the schema would give it to each report that builds on it.)
+class ReportHeadingSerializer(Serializer):
     filters = ReportFiltersSerializer()
     suppression = ReportSuppressionSerializer()
     as_of = serializers.DateTimeField(
@@ -152,20 +154,16 @@ class SummarySerializer(Serializer):
         help_text="When the figures were added up, for a large system read from the report summaries "
         "(rebuilt every few minutes); null: computed now.",
     )
+
+
+class SummarySerializer(ReportHeadingSerializer):
     budget = ReportBudgetSerializer()
     applications = ReportApplicationsSerializer()
     outcomes = ReportOutcomesSerializer()
     pledges = ReportPledgesSerializer()
 
 
-class OutcomeReportSerializer(Serializer):
-    filters = ReportFiltersSerializer()
-    suppression = ReportSuppressionSerializer()
-    as_of = serializers.DateTimeField(
-        allow_null=True,
-        help_text="When the figures were added up, for a large system read from the report summaries "
-        "(rebuilt every few minutes); null: computed now.",
-    )
+class OutcomeReportSerializer(ReportHeadingSerializer):
     outcomes = ReportOutcomesSerializer()
 
 
@@ -196,12 +194,5 @@ class ReportEquityDimensionSerializer(Serializer):
     totals = ReportMeasureCountsSerializer()
 
 
-class EquityReportSerializer(Serializer):
-    filters = ReportFiltersSerializer()
-    suppression = ReportSuppressionSerializer()
-    as_of = serializers.DateTimeField(
-        allow_null=True,
-        help_text="When the figures were added up, for a large system read from the report summaries "
-        "(rebuilt every few minutes); null: computed now.",
-    )
+class EquityReportSerializer(ReportHeadingSerializer):
     dimensions = ReportEquityDimensionSerializer(many=True)

@@ -6,12 +6,11 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.permissions import get_visible_or_404, has_any_role
+from accounts.permissions import has_any_role
 from core.api import (
     ACTION_ERRORS,
     ID_REGEX,
@@ -20,12 +19,15 @@ from core.api import (
     JsonViewSet,
     actor,
     error_answers,
+    may,
     require,
+    service_action,
+    user_may,
 )
 from core.exceptions import Conflict
 from core.idempotency import idempotent
 from employers import services
-from employers.api.common import EMPLOYER_SIDE_ROLES, _staff_only
+from employers.api.common import EMPLOYER_SIDE_ROLES, staff_only
 from employers.filters import EmployerFilter
 from employers.models import Employer
 from employers.permissions import can_edit_employer, can_register_employer, employers_visible_to
@@ -52,11 +54,8 @@ class EmployerViewSet(JsonViewSet):
     def get_queryset(self) -> QuerySet[Employer]:
         return employers_visible_to(self.request.user).order_by("legal_name", "id")
 
-    def _visible(self, pk: Any) -> Employer:
-        return get_visible_or_404(self.get_queryset(), pk=pk)
-
-    def _present(self, pk: Any) -> dict[str, Any]:
-        return EmployerSerializer(self._visible(pk)).data
+    def present(self, employer: Employer) -> dict[str, Any]:
+        return EmployerSerializer(self.visible(employer.pk)).data
 
     @extend_schema(
         summary="List employers",
@@ -66,8 +65,7 @@ class EmployerViewSet(JsonViewSet):
     )
     def list(self, request: Request) -> Response:
         require(has_any_role(request.user, EMPLOYER_SIDE_ROLES))
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response(EmployerSerializer(page, many=True).data)
+        return self.paginated(self.filter_queryset(self.get_queryset()), EmployerSerializer)
 
     @extend_schema(
         summary="Read an employer",
@@ -75,7 +73,7 @@ class EmployerViewSet(JsonViewSet):
         responses={200: EmployerSerializer, **READ_ERRORS},
     )
     def retrieve(self, request: Request, pk: str) -> Response:
-        return Response(self._present(pk))
+        return Response(EmployerSerializer(self.visible(pk)).data)
 
     @extend_schema(
         summary="Register an employer",
@@ -86,11 +84,9 @@ class EmployerViewSet(JsonViewSet):
         responses={201: EmployerSerializer, **error_answers(400, 401, 403)},
     )
     @idempotent
-    def create(self, request: Request) -> Response:
-        require(can_register_employer(request.user))
-        data = self.valid_body(EmployerRegisterSerializer)
-        employer = services.employer_register(actor=actor(request), **data)
-        return Response(self._present(employer.pk), status=status.HTTP_201_CREATED)
+    @service_action(check=user_may(can_register_employer), body=EmployerRegisterSerializer, created=True)
+    def create(self, _none: None, data: dict[str, Any]) -> Employer:
+        return services.employer_register(actor=actor(self.request), **data)
 
     @extend_schema(
         summary="Change an employer's details",
@@ -99,12 +95,10 @@ class EmployerViewSet(JsonViewSet):
         request=EmployerUpdateSerializer,
         responses={200: EmployerSerializer, **ACTION_ERRORS},
     )
-    def partial_update(self, request: Request, pk: str) -> Response:
-        employer = self._visible(pk)
-        require(can_edit_employer(request.user, employer))
-        data = self.valid_body(EmployerUpdateSerializer, partial=True)
-        services.employer_update(actor=actor(request), employer=employer, **data)
-        return Response(self._present(employer.pk))
+    @service_action(check=may(can_edit_employer), body=EmployerUpdateSerializer, partial=True)
+    def partial_update(self, employer: Employer, data: dict[str, Any]) -> Employer:
+        services.employer_update(actor=actor(self.request), employer=employer, **data)
+        return employer
 
     @extend_schema(
         summary="Verify an employer",
@@ -114,12 +108,10 @@ class EmployerViewSet(JsonViewSet):
         responses={200: EmployerSerializer, **ACTION_ERRORS},
     )
     @action(detail=True, methods=["post"])
-    def verify(self, request: Request, pk: str) -> Response:
-        employer = self._visible(pk)
-        _staff_only(request.user)
-        data = self.valid_body(EmployerReasonSerializer)
-        services.employer_verify(actor=actor(request), employer=employer, **data)
-        return Response(self._present(employer.pk))
+    @service_action(check=staff_only, body=EmployerReasonSerializer)
+    def verify(self, employer: Employer, data: dict[str, Any]) -> Employer:
+        services.employer_verify(actor=actor(self.request), employer=employer, **data)
+        return employer
 
     @extend_schema(
         summary="Suspend an employer",
@@ -128,12 +120,10 @@ class EmployerViewSet(JsonViewSet):
         responses={200: EmployerSerializer, **ACTION_ERRORS},
     )
     @action(detail=True, methods=["post"])
-    def suspend(self, request: Request, pk: str) -> Response:
-        employer = self._visible(pk)
-        _staff_only(request.user)
-        data = self.valid_body(EmployerSuspendSerializer)
-        services.employer_suspend(actor=actor(request), employer=employer, **data)
-        return Response(self._present(employer.pk))
+    @service_action(check=staff_only, body=EmployerSuspendSerializer)
+    def suspend(self, employer: Employer, data: dict[str, Any]) -> Employer:
+        services.employer_suspend(actor=actor(self.request), employer=employer, **data)
+        return employer
 
     @extend_schema(
         summary="Reinstate a suspended employer",
@@ -142,11 +132,9 @@ class EmployerViewSet(JsonViewSet):
         responses={200: EmployerSerializer, **ACTION_ERRORS},
     )
     @action(detail=True, methods=["post"])
-    def reinstate(self, request: Request, pk: str) -> Response:
-        employer = self._visible(pk)
-        _staff_only(request.user)
-        data = self.valid_body(EmployerReasonSerializer)
+    @service_action(check=staff_only, body=EmployerReasonSerializer)
+    def reinstate(self, employer: Employer, data: dict[str, Any]) -> Employer:
         if employer.status != Employer.Status.SUSPENDED:
             raise Conflict(_("Only a suspended employer can be reinstated."))
-        services.employer_verify(actor=actor(request), employer=employer, **data)
-        return Response(self._present(employer.pk))
+        services.employer_verify(actor=actor(self.request), employer=employer, **data)
+        return employer

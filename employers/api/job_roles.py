@@ -4,13 +4,11 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from drf_spectacular.utils import extend_schema
-from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.permissions import get_visible_or_404, has_any_role
-from accounts.roles import Role
+from accounts.permissions import has_any_role
 from core.api import (
     ACTION_ERRORS,
     ID_REGEX,
@@ -20,10 +18,11 @@ from core.api import (
     actor,
     error_answers,
     require,
+    service_action,
 )
 from core.idempotency import idempotent
 from employers import services
-from employers.api.common import EMPLOYER_SIDE_ROLES
+from employers.api.common import EMPLOYER_SIDE_ROLES, representatives_only
 from employers.filters import JobRoleFilter
 from employers.models import JobRole
 from employers.permissions import is_active_representative, job_roles_visible_to
@@ -36,6 +35,10 @@ from employers.serializers import (
 from programs.models import Skill
 
 # ---------------------------------------------------------------- job roles
+
+
+def _acts_for_employer(user: Any, role: JobRole) -> None:
+    require(is_active_representative(user, role.employer_id))
 
 
 class JobRoleViewSet(JsonViewSet):
@@ -55,11 +58,8 @@ class JobRoleViewSet(JsonViewSet):
             .order_by("title", "id")
         )
 
-    def _visible(self, pk: Any) -> JobRole:
-        return get_visible_or_404(self.get_queryset(), pk=pk)
-
-    def _present(self, pk: Any) -> dict[str, Any]:
-        return JobRoleSerializer(self._visible(pk)).data
+    def present(self, role: JobRole) -> dict[str, Any]:
+        return JobRoleSerializer(self.visible(role.pk)).data
 
     @extend_schema(
         summary="List job roles",
@@ -69,12 +69,11 @@ class JobRoleViewSet(JsonViewSet):
     )
     def list(self, request: Request) -> Response:
         require(has_any_role(request.user, EMPLOYER_SIDE_ROLES))
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response(JobRoleSerializer(page, many=True).data)
+        return self.paginated(self.filter_queryset(self.get_queryset()), JobRoleSerializer)
 
     @extend_schema(summary="Read a job role", responses={200: JobRoleSerializer, **READ_ERRORS})
     def retrieve(self, request: Request, pk: str) -> Response:
-        return Response(self._present(pk))
+        return Response(JobRoleSerializer(self.visible(pk)).data)
 
     @extend_schema(
         summary="Add a job role",
@@ -84,15 +83,11 @@ class JobRoleViewSet(JsonViewSet):
         responses={201: JobRoleSerializer, **error_answers(400, 401, 403, 409)},
     )
     @idempotent
-    def create(self, request: Request) -> Response:
-        require(has_any_role(request.user, (Role.EMPLOYER_REPRESENTATIVE,)))
-        serializer = JobRoleCreateSerializer(data=request.data, context={"request": request})
-        serializer.is_valid(raise_exception=True)
-        fields = dict(serializer.validated_data)
-        employer = fields.pop("employer")
-        require(is_active_representative(request.user, employer))
-        role = services.job_role_save(actor=actor(request), employer=employer, **fields)
-        return Response(self._present(role.pk), status=status.HTTP_201_CREATED)
+    @service_action(check=representatives_only, body=JobRoleCreateSerializer, with_request=True, created=True)
+    def create(self, _none: None, data: dict[str, Any]) -> JobRole:
+        employer = data.pop("employer")
+        require(is_active_representative(self.request.user, employer))
+        return services.job_role_save(actor=actor(self.request), employer=employer, **data)
 
     @extend_schema(
         summary="Change a job role",
@@ -101,17 +96,12 @@ class JobRoleViewSet(JsonViewSet):
         request=JobRoleUpdateSerializer,
         responses={200: JobRoleSerializer, **ACTION_ERRORS},
     )
-    def partial_update(self, request: Request, pk: str) -> Response:
-        role = self._visible(pk)
-        require(is_active_representative(request.user, role.employer_id))
-        serializer = JobRoleUpdateSerializer(
-            role, data=request.data, partial=True, context={"request": request}
-        )
-        serializer.is_valid(raise_exception=True)
-        services.job_role_save(
-            actor=actor(request), employer=role.employer, job_role=role, **serializer.validated_data
-        )
-        return Response(self._present(role.pk))
+    @service_action(
+        check=_acts_for_employer, body=JobRoleUpdateSerializer, partial=True, bound=True, with_request=True
+    )
+    def partial_update(self, role: JobRole, data: dict[str, Any]) -> JobRole:
+        services.job_role_save(actor=actor(self.request), employer=role.employer, job_role=role, **data)
+        return role
 
     @extend_schema(
         summary="Close a job role",
@@ -120,9 +110,7 @@ class JobRoleViewSet(JsonViewSet):
         responses={200: JobRoleSerializer, **ACTION_ERRORS},
     )
     @action(detail=True, methods=["post"])
-    def close(self, request: Request, pk: str) -> Response:
-        role = self._visible(pk)
-        require(is_active_representative(request.user, role.employer_id))
-        data = self.valid_body(JobRoleCloseSerializer)
-        services.job_role_close(actor=actor(request), job_role=role, **data)
-        return Response(self._present(role.pk))
+    @service_action(check=_acts_for_employer, body=JobRoleCloseSerializer)
+    def close(self, role: JobRole, data: dict[str, Any]) -> JobRole:
+        services.job_role_close(actor=actor(self.request), job_role=role, **data)
+        return role

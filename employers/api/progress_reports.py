@@ -8,7 +8,6 @@ from django.db.models import QuerySet
 from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.parsers import BaseParser
 from rest_framework.request import Request
@@ -24,14 +23,16 @@ from core.api import (
     READ_ERRORS,
     JsonViewSet,
     actor,
+    may,
     open_stored,
     require,
+    service_action,
 )
 from core.idempotency import idempotent
 from core.parsers import MultiPartParser
 from core.uploads import CONTENT_TYPES, EXTENSIONS
 from employers import services
-from employers.api.common import _staff_only
+from employers.api.common import staff_only
 from employers.models import Pledge, ProgressReport
 from employers.permissions import (
     can_act_for_pledge,
@@ -75,11 +76,15 @@ class ProgressReportViewSet(JsonViewSet):
             .order_by("year", "quarter", "id")
         )
 
-    def _visible(self, pk: Any) -> ProgressReport:
-        return get_visible_or_404(self.get_queryset(), pk=pk)
+    def target(self) -> Any:
+        """The report in the path; a new report's pledge."""
+        return super().target() if "pk" in self.kwargs else self.get_pledge()
 
-    def _present(self, report: ProgressReport) -> dict[str, Any]:
+    def present(self, report: ProgressReport) -> dict[str, Any]:
         return ProgressReportSerializer(report, context={"request": self.request}).data
+
+    def present_read_again(self, report: ProgressReport) -> dict[str, Any]:
+        return self.present(self.visible(report.pk))
 
     @extend_schema(
         summary="List a pledge's progress reports",
@@ -88,14 +93,11 @@ class ProgressReportViewSet(JsonViewSet):
         responses={200: ProgressReportSerializer(many=True), **LIST_ERRORS},
     )
     def list(self, request: Request, pledge_id: str) -> Response:
-        page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(
-            ProgressReportSerializer(page, many=True, context={"request": request}).data
-        )
+        return self.paginated(self.get_queryset(), ProgressReportSerializer, context={"request": request})
 
     @extend_schema(summary="Read a progress report", responses={200: ProgressReportSerializer, **READ_ERRORS})
     def retrieve(self, request: Request, pledge_id: str, pk: str) -> Response:
-        return Response(self._present(self._visible(pk)))
+        return Response(self.present(self.visible(pk)))
 
     @extend_schema(
         summary="Report a quarter's progress (multipart)",
@@ -106,12 +108,9 @@ class ProgressReportViewSet(JsonViewSet):
         responses={201: ProgressReportSerializer, **ACTION_ERRORS},
     )
     @idempotent
-    def create(self, request: Request, pledge_id: str) -> Response:
-        pledge = self.get_pledge()
-        require(can_act_for_pledge(request.user, pledge))
-        data = self.valid_body(ProgressReportCreateSerializer)
-        report = services.progress_report_submit(actor=actor(request), pledge=pledge, **data)
-        return Response(self._present(report), status=status.HTTP_201_CREATED)
+    @service_action(check=may(can_act_for_pledge), body=ProgressReportCreateSerializer, created=True)
+    def create(self, pledge: Pledge, data: dict[str, Any]) -> ProgressReport:
+        return services.progress_report_submit(actor=actor(self.request), pledge=pledge, **data)
 
     def get_parsers(self) -> builtins.list[BaseParser]:  # bare "list" is the action here
         # Submitting a report carries the payroll extract: multipart for that one action, JSON otherwise.
@@ -130,12 +129,10 @@ class ProgressReportViewSet(JsonViewSet):
         responses={200: ProgressReportSerializer, **ACTION_ERRORS},
     )
     @action(detail=True, methods=["post"])
-    def verify(self, request: Request, pledge_id: str, pk: str) -> Response:
-        report = self._visible(pk)
-        _staff_only(request.user)
-        data = self.valid_body(ProgressReportVerifySerializer)
-        services.progress_report_verify(actor=actor(request), report=report, **data)
-        return Response(self._present(self._visible(pk)))
+    @service_action(check=staff_only, body=ProgressReportVerifySerializer, answer="present_read_again")
+    def verify(self, report: ProgressReport, data: dict[str, Any]) -> ProgressReport:
+        services.progress_report_verify(actor=actor(self.request), report=report, **data)
+        return report
 
     @extend_schema(
         summary="Return a progress report for correction",
@@ -144,12 +141,10 @@ class ProgressReportViewSet(JsonViewSet):
         responses={200: ProgressReportSerializer, **ACTION_ERRORS},
     )
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
-    def return_(self, request: Request, pledge_id: str, pk: str) -> Response:
-        report = self._visible(pk)
-        _staff_only(request.user)
-        data = self.valid_body(ProgressReportReturnSerializer)
-        services.progress_report_return(actor=actor(request), report=report, **data)
-        return Response(self._present(self._visible(pk)))
+    @service_action(check=staff_only, body=ProgressReportReturnSerializer, answer="present_read_again")
+    def return_(self, report: ProgressReport, data: dict[str, Any]) -> ProgressReport:
+        services.progress_report_return(actor=actor(self.request), report=report, **data)
+        return report
 
     @extend_schema(
         summary="Download the report's payroll extract",
@@ -165,7 +160,7 @@ class ProgressReportViewSet(JsonViewSet):
     )
     @action(detail=True, methods=["get"], renderer_classes=DOWNLOAD_RENDERERS)
     def evidence(self, request: Request, pledge_id: str, pk: str) -> FileResponse:
-        report = self._visible(pk)
+        report = self.visible(pk)
         require(can_see_report_evidence(request.user, report))
         # The type comes from the stored name, which the upload check set from the file's content.
         extension = (report.evidence.name or "").rsplit(".", 1)[-1].lower()

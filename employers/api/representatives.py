@@ -5,16 +5,25 @@ from typing import Any
 
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
-from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.permissions import get_visible_or_404
-from core.api import ACTION_ERRORS, ID_REGEX, LIST_ERRORS, JsonViewSet, actor, error_answers, require
+from core.api import (
+    ACTION_ERRORS,
+    ID_REGEX,
+    LIST_ERRORS,
+    JsonViewSet,
+    actor,
+    error_answers,
+    may,
+    require,
+    service_action,
+)
 from core.idempotency import idempotent
 from employers import services
-from employers.models import Employer, Representative
+from employers.models import Employer, Representative, RepresentativeInvitation
 from employers.permissions import can_verify_employers, employers_visible_to, is_active_representative
 from employers.serializers import (
     RepresentativeInvitationAcceptSerializer,
@@ -25,6 +34,12 @@ from employers.serializers import (
 )
 
 # ---------------------------------------------------------------- representatives and invitations
+
+
+def _staff_or_fellow_representative(user: Any, representative: Representative) -> None:
+    """Staff remove any representative; a representative those of their own employer."""
+    if not can_verify_employers(user):
+        require(is_active_representative(user, representative.employer_id))
 
 
 class RepresentativeViewSet(JsonViewSet):
@@ -49,6 +64,16 @@ class RepresentativeViewSet(JsonViewSet):
             .order_by("added_at", "id")
         )
 
+    def target(self) -> Any:
+        """The representative in the path; an invitation's employer."""
+        return super().target() if "pk" in self.kwargs else self.get_employer()
+
+    def present(self, representative: Representative) -> dict[str, Any]:
+        return RepresentativeSerializer(self.get_queryset().get(pk=representative.pk)).data
+
+    def present_invitation(self, invitation: RepresentativeInvitation) -> dict[str, Any]:
+        return RepresentativeInvitationSerializer(invitation).data
+
     @extend_schema(
         summary="List an employer's representatives",
         description="Current and former (with when and why they were removed). The employer's "
@@ -56,8 +81,7 @@ class RepresentativeViewSet(JsonViewSet):
         responses={200: RepresentativeSerializer(many=True), **LIST_ERRORS},
     )
     def list(self, request: Request, employer_id: str) -> Response:
-        page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(RepresentativeSerializer(page, many=True).data)
+        return self.paginated(self.get_queryset(), RepresentativeSerializer)
 
     @extend_schema(
         summary="Invite a colleague to act for the employer",
@@ -68,15 +92,14 @@ class RepresentativeViewSet(JsonViewSet):
         responses={201: RepresentativeInvitationSerializer, **ACTION_ERRORS},
     )
     @idempotent
-    def create(self, request: Request, employer_id: str) -> Response:
-        employer = self.get_employer()
-        require(is_active_representative(request.user, employer))
-        serializer = RepresentativeInviteSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        invitation = services.representative_invite(
-            actor=actor(request), employer=employer, **serializer.validated_data
-        )
-        return Response(RepresentativeInvitationSerializer(invitation).data, status=status.HTTP_201_CREATED)
+    @service_action(
+        check=may(is_active_representative),
+        body=RepresentativeInviteSerializer,
+        created=True,
+        answer="present_invitation",
+    )
+    def create(self, employer: Employer, data: dict[str, Any]) -> RepresentativeInvitation:
+        return services.representative_invite(actor=actor(self.request), employer=employer, **data)
 
     @extend_schema(
         summary="Remove a representative",
@@ -86,13 +109,10 @@ class RepresentativeViewSet(JsonViewSet):
         responses={200: RepresentativeSerializer, **ACTION_ERRORS},
     )
     @action(detail=True, methods=["post"])
-    def remove(self, request: Request, employer_id: str, pk: str) -> Response:
-        representative = get_visible_or_404(self.get_queryset(), pk=pk)
-        if not can_verify_employers(request.user):
-            require(is_active_representative(request.user, self.get_employer()))
-        data = self.valid_body(RepresentativeRemoveSerializer)
-        services.representative_remove(actor=actor(request), representative=representative, **data)
-        return Response(RepresentativeSerializer(self.get_queryset().get(pk=representative.pk)).data)
+    @service_action(check=_staff_or_fellow_representative, body=RepresentativeRemoveSerializer)
+    def remove(self, representative: Representative, data: dict[str, Any]) -> Representative:
+        services.representative_remove(actor=actor(self.request), representative=representative, **data)
+        return representative
 
 
 class EmployerInvitationViewSet(JsonViewSet):
@@ -111,8 +131,9 @@ class EmployerInvitationViewSet(JsonViewSet):
         responses={201: RepresentativeSerializer, **error_answers(400, 401, 403, 409)},
     )
     @action(detail=False, methods=["post"])
-    def accept(self, request: Request) -> Response:
-        serializer = RepresentativeInvitationAcceptSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        representative = services.invitation_accept(actor=actor(request), **serializer.validated_data)
-        return Response(RepresentativeSerializer(representative).data, status=status.HTTP_201_CREATED)
+    @service_action(body=RepresentativeInvitationAcceptSerializer, created=True)
+    def accept(self, _none: None, data: dict[str, Any]) -> Representative:
+        return services.invitation_accept(actor=actor(self.request), **data)
+
+    def present(self, representative: Representative) -> dict[str, Any]:
+        return RepresentativeSerializer(representative).data

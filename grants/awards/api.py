@@ -25,12 +25,11 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.permissions import AnyUser, get_visible_or_404, has_any_role, has_role, is_signed_in
+from accounts.permissions import AnyUser, has_any_role, has_role, is_signed_in
 from accounts.roles import Role
 from core.api import (
     ACTION_ERRORS,
@@ -41,13 +40,15 @@ from core.api import (
     actor,
     error_answers,
     may,
-    require,
     require_role,
+    service_action,
+    user_may,
 )
-from core.exceptions import Conflict, NotAllowed
+from core.exceptions import Conflict
 from core.filters import id_filter
 from core.idempotency import idempotent
 from core.parsers import MultiPartParser
+from grants.applications.api.common import applicant_side_only
 from grants.applications.serializers import ApplicationSerializer, ApplicationStaffSerializer
 from grants.awards import outcomes as services_outcomes
 from grants.awards import services as services_awards
@@ -68,23 +69,18 @@ from grants.models import (
     Outcome,
     OutcomeFollowUp,
 )
-from grants.permissions import (
-    can_cancel_award,
-    can_verify_completion,
-    is_applicant_side,
-)
+from grants.permissions import can_cancel_award, can_verify_completion
 
 # ---------------------------------------------------------------- application actions
 
 
 class AwardActionsMixin:
     """Actions on an award, mixed into grants.api.ApplicationViewSet over grants.applications.api's
-    (which provides `_visible` and `_act`): enrol, claim completion, verify or reject the open claim,
-    cancel. Each answers from the service's own objects, never by reading the application again after
-    the commit."""
+    (which finds the application, `target`, and answers with it, `present`): enrol, claim completion,
+    verify or reject the open claim, cancel. Each answers from the service's own objects, never by
+    reading the application again after the commit."""
 
-    _visible: Any
-    _act: Any  # grants.applications.api.ApplicationViewSet._act
+    request: Any
 
     @extend_schema(
         summary="Confirm enrolment with the provider",
@@ -94,15 +90,9 @@ class AwardActionsMixin:
         responses={200: ApplicationSerializer, **ACTION_ERRORS},
     )
     @action(detail=True, methods=["post"])
-    def enrol(self, request: Request, pk: str) -> Response:
-        return self._act(
-            pk,
-            _applicant_side_only,
-            EnrolSerializer,
-            lambda actor, application, data: services_awards.award_enrol(
-                actor=actor, application=application, **data
-            ),
-        )
+    @service_action(check=applicant_side_only, body=EnrolSerializer)
+    def enrol(self, application: Application, data: dict[str, Any]) -> Application:
+        return services_awards.award_enrol(actor=actor(self.request), application=application, **data)
 
     @extend_schema(
         summary="Claim completion, with evidence (multipart)",
@@ -117,18 +107,14 @@ class AwardActionsMixin:
     )
     @action(detail=True, methods=["post"], url_path="claim-completion", parser_classes=[MultiPartParser])
     @idempotent
-    def claim_completion(self, request: Request, pk: str) -> Response:
-        application = self._visible(pk)
-        _applicant_side_only(request.user, application)
-        serializer = ClaimCompletionSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        claim = services_awards.completion_claim(
-            actor=actor(request), application=application, **serializer.validated_data
-        )
-        return Response(
-            ClaimSerializer(_claim_for_output(claim.pk), context={"request": request}).data,
-            status=status.HTTP_201_CREATED,
-        )
+    @service_action(
+        check=applicant_side_only, body=ClaimCompletionSerializer, created=True, answer="present_claim"
+    )
+    def claim_completion(self, application: Application, data: dict[str, Any]) -> CompletionClaim:
+        return services_awards.completion_claim(actor=actor(self.request), application=application, **data)
+
+    def present_claim(self, claim: CompletionClaim) -> dict[str, Any]:
+        return ClaimSerializer(_claim_for_output(claim.pk), context={"request": self.request}).data
 
     @extend_schema(
         summary="Verify the open completion claim",
@@ -138,16 +124,12 @@ class AwardActionsMixin:
         responses={200: ApplicationStaffSerializer, **ACTION_ERRORS},
     )
     @action(detail=True, methods=["post"], url_path="verify-completion")
-    def verify_completion(self, request: Request, pk: str) -> Response:
-        return self._act(
-            pk,
-            may(can_verify_completion),
-            CompletionNoteSerializer,
-            lambda actor, application, data: services_awards.completion_verify(
-                actor=actor, claim=_open_claim(application), **data
-            ),
-            lambda claim: claim.application,
+    @service_action(check=may(can_verify_completion), body=CompletionNoteSerializer)
+    def verify_completion(self, application: Application, data: dict[str, Any]) -> Application:
+        claim = services_awards.completion_verify(
+            actor=actor(self.request), claim=_open_claim(application), **data
         )
+        return claim.application
 
     @extend_schema(
         summary="Reject the open completion claim",
@@ -157,16 +139,12 @@ class AwardActionsMixin:
         responses={200: ApplicationStaffSerializer, **ACTION_ERRORS},
     )
     @action(detail=True, methods=["post"], url_path="reject-completion")
-    def reject_completion(self, request: Request, pk: str) -> Response:
-        return self._act(
-            pk,
-            may(can_verify_completion),
-            ReasonRequiredSerializer,
-            lambda actor, application, data: services_awards.completion_reject(
-                actor=actor, claim=_open_claim(application), **data
-            ),
-            lambda claim: claim.application,
+    @service_action(check=may(can_verify_completion), body=ReasonRequiredSerializer)
+    def reject_completion(self, application: Application, data: dict[str, Any]) -> Application:
+        claim = services_awards.completion_reject(
+            actor=actor(self.request), claim=_open_claim(application), **data
         )
+        return claim.application
 
     @extend_schema(
         summary="Cancel an award before payment",
@@ -176,20 +154,9 @@ class AwardActionsMixin:
         responses={200: ApplicationSerializer, **ACTION_ERRORS},
     )
     @action(detail=True, methods=["post"])
-    def cancel(self, request: Request, pk: str) -> Response:
-        return self._act(
-            pk,
-            may(can_cancel_award),
-            ReasonRequiredSerializer,
-            lambda actor, application, data: services_awards.award_cancel(
-                actor=actor, application=application, **data
-            ),
-        )
-
-
-def _applicant_side_only(user: Any, application: Application) -> None:
-    if not is_applicant_side(user, application):
-        raise NotAllowed(_("Only the applicant can do this."))
+    @service_action(check=may(can_cancel_award), body=ReasonRequiredSerializer)
+    def cancel(self, application: Application, data: dict[str, Any]) -> Application:
+        return services_awards.award_cancel(actor=actor(self.request), application=application, **data)
 
 
 def _open_claim(application: Application) -> CompletionClaim:
@@ -259,24 +226,12 @@ class ClaimViewSet(JsonViewSet):
         responses={200: ClaimSerializer(many=True), **LIST_ERRORS},
     )
     def list(self, request: Request) -> Response:
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response(
-            ClaimSerializer(page, many=True, context={"request": request}).data
-        )
+        queryset = self.filter_queryset(self.get_queryset())
+        return self.paginated(queryset, ClaimSerializer, context={"request": request})
 
     @extend_schema(summary="Read a completion claim", responses={200: ClaimSerializer, **READ_ERRORS})
     def retrieve(self, request: Request, pk: str) -> Response:
-        claim = get_visible_or_404(self.get_queryset(), pk=pk)
-        return Response(ClaimSerializer(claim, context={"request": request}).data)
-
-
-# ---------------------------------------------------------------- payments
-
-
-# ---------------------------------------------------------------- payment batches
-
-
-# ---------------------------------------------------------------- clawbacks
+        return Response(ClaimSerializer(self.visible(pk), context={"request": request}).data)
 
 
 # ---------------------------------------------------------------- outcomes
@@ -331,14 +286,13 @@ class OutcomeViewSet(JsonViewSet):
         responses={200: OutcomeSerializer(many=True), **error_answers(400, 401, 403, 404)},
     )
     def list(self, request: Request) -> Response:
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response(OutcomeSerializer(page, many=True).data)
+        return self.paginated(self.filter_queryset(self.get_queryset()), OutcomeSerializer)
 
     @extend_schema(
         summary="Read an outcome", responses={200: OutcomeSerializer, **error_answers(401, 403, 404)}
     )
     def retrieve(self, request: Request, pk: str) -> Response:
-        return Response(OutcomeSerializer(get_visible_or_404(self.get_queryset(), pk=pk)).data)
+        return Response(OutcomeSerializer(self.visible(pk)).data)
 
     @extend_schema(
         summary="Report your outcome after training",
@@ -348,12 +302,14 @@ class OutcomeViewSet(JsonViewSet):
         responses={201: OutcomeSerializer, **error_answers(400, 401, 403, 409)},
     )
     @idempotent
-    def create(self, request: Request) -> Response:
-        require(has_role(request.user, Role.WORKER))
-        serializer = OutcomeReportSerializer(data=request.data, context={"request": request})
-        serializer.is_valid(raise_exception=True)
-        outcome = services_outcomes.outcome_report(actor=actor(request), **serializer.validated_data)
-        return Response(OutcomeSerializer(self.get_queryset().get(pk=outcome.pk)).data, status=201)
+    @service_action(
+        check=user_may(lambda user: has_role(user, Role.WORKER)),
+        body=OutcomeReportSerializer,
+        with_request=True,
+        created=True,
+    )
+    def create(self, _none: None, data: dict[str, Any]) -> Outcome:
+        return services_outcomes.outcome_report(actor=actor(self.request), **data)
 
     @extend_schema(
         summary="Record a verified outcome",
@@ -364,12 +320,17 @@ class OutcomeViewSet(JsonViewSet):
     )
     @action(detail=False, methods=["post"])
     @idempotent
-    def verified(self, request: Request) -> Response:
-        require(has_role(request.user, Role.PROGRAM_MANAGER))
-        serializer = OutcomeVerifiedSerializer(data=request.data, context={"request": request})
-        serializer.is_valid(raise_exception=True)
-        outcome = services_outcomes.outcome_verify(actor=actor(request), **serializer.validated_data)
-        return Response(OutcomeSerializer(self.get_queryset().get(pk=outcome.pk)).data, status=201)
+    @service_action(
+        check=user_may(lambda user: has_role(user, Role.PROGRAM_MANAGER)),
+        body=OutcomeVerifiedSerializer,
+        with_request=True,
+        created=True,
+    )
+    def verified(self, _none: None, data: dict[str, Any]) -> Outcome:
+        return services_outcomes.outcome_verify(actor=actor(self.request), **data)
+
+    def present(self, outcome: Outcome) -> dict[str, Any]:
+        return OutcomeSerializer(self.get_queryset().get(pk=outcome.pk)).data
 
 
 def open_follow_ups_for(user: AnyUser, *, today: date) -> QuerySet[OutcomeFollowUp]:
@@ -409,12 +370,11 @@ class OutcomeFollowUpViewSet(JsonViewSet):
         responses={200: FollowUpSerializer(many=True), **error_answers(401, 403, 404)},
     )
     def list(self, request: Request) -> Response:
-        page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(FollowUpSerializer(page, many=True).data)
+        return self.paginated(self.get_queryset(), FollowUpSerializer)
 
     @extend_schema(
         summary="Read one of your open outcome questions",
         responses={200: FollowUpSerializer, **error_answers(401, 403, 404)},
     )
     def retrieve(self, request: Request, pk: str) -> Response:
-        return Response(FollowUpSerializer(get_visible_or_404(self.get_queryset(), pk=pk)).data)
+        return Response(FollowUpSerializer(self.visible(pk)).data)

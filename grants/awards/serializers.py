@@ -7,7 +7,6 @@ see; one they may not see reads as "no such record" (a 400 naming the field), ne
 
 from typing import Any
 
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -21,10 +20,9 @@ from core.serializers import (
     Text,
     TextMatching,
 )
-from grants.applications.serializers import PersonSerializer
+from grants.applications.serializers import DocumentSerializer, PersonSerializer
 from grants.awards.services import MAX_BADGE_LENGTH
 from grants.models import (
-    ApplicationDocument,
     CompletionClaim,
     Outcome,
     OutcomeFollowUp,
@@ -166,19 +164,11 @@ class ReasonOptionalSerializer(Serializer):
 # ---------------------------------------------------------------- claims: output
 
 
-class ClaimDocumentSerializer(ModelSerializer):
-    download_url = serializers.SerializerMethodField()
-
-    class Meta:
-        model = ApplicationDocument
+# A claim's evidence is one of the application's documents, shown with fewer fields.
+class ClaimDocumentSerializer(DocumentSerializer):
+    class Meta(DocumentSerializer.Meta):
         fields = ["id", "original_name", "content_type", "size", "sha256", "download_url"]
         read_only_fields = fields
-
-    @extend_schema_field(OpenApiTypes.STR)
-    def get_download_url(self, document: ApplicationDocument) -> str:
-        path = reverse("api:application-document", args=[document.application_id, document.pk])
-        request = self.context.get("request")
-        return request.build_absolute_uri(path) if request is not None else path
 
 
 class BadgeCheckSerializer(Serializer):

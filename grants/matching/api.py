@@ -14,7 +14,6 @@ from django.core.exceptions import ValidationError
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
-from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -22,9 +21,18 @@ from rest_framework.response import Response
 from accounts.models import User
 from accounts.permissions import get_visible_or_404, has_any_role
 from accounts.roles import Role
-from core.api import ID_REGEX, LIST_ERRORS, JsonViewSet, actor, error_answers, require
+from core.api import (
+    ID_REGEX,
+    LIST_ERRORS,
+    JsonViewSet,
+    actor,
+    error_answers,
+    require,
+    service_action,
+)
 from core.idempotency import idempotent
-from employers.models import Hire, JobRole, Representative
+from employers.api.common import representatives_only
+from employers.models import CandidateInvitation, Hire, JobRole, Representative
 from employers.permissions import hires_visible_to, job_roles_visible_to
 from grants.matching.forms import NO_SUCH_CANDIDATE
 from grants.matching.selectors import can_see_candidates, candidates_for_role, has_opted_in, roles_for_worker
@@ -98,13 +106,11 @@ class MatchViewSet(JsonViewSet):
         if role_id is not None:
             require(has_any_role(request.user, (Role.EMPLOYER_REPRESENTATIVE,)))
             role = _candidate_role(request.user, role_id)
-            page = self.paginate_queryset(candidates_for_role(role))
-            return self.get_paginated_response(CandidateSerializer(page, many=True).data)
+            return self.paginated(candidates_for_role(role), CandidateSerializer)
         require(has_any_role(request.user, (Role.WORKER,)))
         worker = actor(request)
         rows: Any = roles_for_worker(worker) if has_opted_in(worker) else JobRole.objects.none()
-        page = self.paginate_queryset(rows)
-        return self.get_paginated_response(MatchedRoleSerializer(page, many=True).data)
+        return self.paginated(rows, MatchedRoleSerializer)
 
     @extend_schema(
         summary="Invite a candidate to apply",
@@ -116,16 +122,15 @@ class MatchViewSet(JsonViewSet):
     )
     @action(detail=False, methods=["post"])
     @idempotent
-    def invite(self, request: Request) -> Response:
-        require(has_any_role(request.user, (Role.EMPLOYER_REPRESENTATIVE,)))
-        serializer = InviteSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        fields = serializer.validated_data
-        role = _candidate_role(request.user, fields["job_role"])
-        invitation = candidate_invite(
-            actor=actor(request), job_role=role, worker=_worker(fields["worker"]), message=fields["message"]
+    @service_action(check=representatives_only, body=InviteSerializer, created=True)
+    def invite(self, _none: None, data: dict[str, Any]) -> CandidateInvitation:
+        role = _candidate_role(self.request.user, data["job_role"])
+        return candidate_invite(
+            actor=actor(self.request), job_role=role, worker=_worker(data["worker"]), message=data["message"]
         )
-        return Response(InvitationSerializer(invitation).data, status=status.HTTP_201_CREATED)
+
+    def present(self, invitation: CandidateInvitation) -> dict[str, Any]:
+        return InvitationSerializer(invitation).data
 
 
 def _hires(user: Any) -> QuerySet[Hire]:
@@ -153,8 +158,7 @@ class HireViewSet(JsonViewSet):
     )
     def list(self, request: Request) -> Response:
         require(has_any_role(request.user, HIRE_LIST_ROLES))
-        page = self.paginate_queryset(_hires(request.user))
-        return self.get_paginated_response(HireSerializer(page, many=True).data)
+        return self.paginated(_hires(request.user), HireSerializer)
 
     @extend_schema(
         summary="Record a hire",
@@ -165,16 +169,14 @@ class HireViewSet(JsonViewSet):
         responses={201: HireSerializer, **error_answers(400, 401, 403, 404, 409)},
     )
     @idempotent
-    def create(self, request: Request) -> Response:
-        require(has_any_role(request.user, (Role.EMPLOYER_REPRESENTATIVE,)))
-        serializer = HireCreateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        fields = dict(serializer.validated_data)
-        role = _candidate_role(request.user, fields.pop("job_role"))
-        # Read before the commit: JsonViewSet runs a write and its answer in one transaction.
+    @service_action(check=representatives_only, body=HireCreateSerializer, created=True)
+    def create(self, _none: None, data: dict[str, Any]) -> Hire:
+        role = _candidate_role(self.request.user, data.pop("job_role"))
         hire, _outcome = candidate_hire_record(
-            actor=actor(request), job_role=role, worker=_worker(fields.pop("worker")), **fields
+            actor=actor(self.request), job_role=role, worker=_worker(data.pop("worker")), **data
         )
-        return Response(
-            HireSerializer(_hires(request.user).get(pk=hire.pk)).data, status=status.HTTP_201_CREATED
-        )
+        return hire
+
+    def present(self, hire: Hire) -> dict[str, Any]:
+        # Read before the commit: JsonViewSet runs a write and its answer in one transaction.
+        return HireSerializer(_hires(self.request.user).get(pk=hire.pk)).data

@@ -11,7 +11,6 @@ from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -27,10 +26,10 @@ from core.api import (
     REPLAYED_HEADER,
     JsonViewSet,
     actor,
-    answer_write,
     error_answers,
-    require,
     require_role,
+    service_action,
+    user_may,
 )
 from core.filters import id_filter
 from core.idempotency import idempotent
@@ -115,9 +114,13 @@ class PaymentViewSet(_FinanceOnlyViewSet):
             "-approved_at", "-id"
         )
 
-    def _detail(self, pk: Any) -> Payment:
+    def visible(self, key: Any) -> Payment:
+        """With its events."""
         visible = self.get_queryset().prefetch_related(Prefetch("events", queryset=_payment_events()))
-        return get_visible_or_404(visible, pk=pk)
+        return get_visible_or_404(visible, pk=key)
+
+    def present(self, payment: Payment) -> dict[str, Any]:
+        return PaymentDetailSerializer(self.visible(payment.pk)).data
 
     @extend_schema(
         summary="List payments",
@@ -125,15 +128,14 @@ class PaymentViewSet(_FinanceOnlyViewSet):
         responses={200: PaymentSerializer(many=True), **error_answers(400, 401, 403, 404)},
     )
     def list(self, request: Request) -> Response:
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response(PaymentSerializer(page, many=True).data)
+        return self.paginated(self.filter_queryset(self.get_queryset()), PaymentSerializer)
 
     @extend_schema(
         summary="Read a payment, with its events",
         responses={200: PaymentDetailSerializer, **error_answers(401, 403, 404)},
     )
     def retrieve(self, request: Request, pk: str) -> Response:
-        return Response(PaymentDetailSerializer(self._detail(pk)).data)
+        return Response(PaymentDetailSerializer(self.visible(pk)).data)
 
     @extend_schema(
         summary="Approve paying an award's verified claim",
@@ -150,14 +152,9 @@ class PaymentViewSet(_FinanceOnlyViewSet):
         },
     )
     @idempotent
-    def create(self, request: Request) -> Response:
-        serializer = PaymentApproveSerializer(data=request.data, context={"request": request})
-        serializer.is_valid(raise_exception=True)
-        application = serializer.validated_data["application"]
-        payment, created = services_payments.payment_approve(actor=actor(request), application=application)
-        return answer_write(
-            PaymentDetailSerializer(self._detail(payment.pk)).data, done_now=created, created=True
-        )
+    @service_action(body=PaymentApproveSerializer, with_request=True, created=True, replayable=True)
+    def create(self, _none: None, data: dict[str, Any]) -> tuple[Payment, bool]:
+        return services_payments.payment_approve(actor=actor(self.request), application=data["application"])
 
     @extend_schema(
         summary="Retry a failed payment",
@@ -168,14 +165,12 @@ class PaymentViewSet(_FinanceOnlyViewSet):
         responses={200: PaymentDetailSerializer, **ACTION_ERRORS},
     )
     @action(detail=True, methods=["post"])
-    def retry(self, request: Request, pk: str) -> Response:
-        payment = self._detail(pk)
-        serializer = ReasonOptionalSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+    @service_action(body=ReasonOptionalSerializer, replayable=True)
+    def retry(self, payment: Payment, data: dict[str, Any]) -> tuple[Payment, bool]:
         _payment, retried = services_payments.payment_retry(
-            actor=actor(request), payment=payment, **serializer.validated_data
+            actor=actor(self.request), payment=payment, **data
         )
-        return answer_write(PaymentDetailSerializer(self._detail(payment.pk)).data, done_now=retried)
+        return payment, retried
 
 
 class BatchFilter(django_filters.FilterSet):
@@ -203,15 +198,12 @@ class PaymentBatchViewSet(_FinanceOnlyViewSet):
             .order_by("-created_at", "-id")
         )
 
-    def _batch(self, pk: Any) -> PaymentBatch:
-        return get_visible_or_404(self.get_queryset(), pk=pk)
+    def present(self, batch: PaymentBatch) -> dict[str, Any]:
+        return dict(BatchDetailSerializer(self.visible(batch.pk)).data)
 
-    def _present(self, pk: Any) -> dict[str, Any]:
-        return dict(BatchDetailSerializer(self._batch(pk)).data)
-
-    def _result(self, result: services_payments.BatchResult) -> dict[str, Any]:
+    def present_result(self, result: services_payments.BatchResult) -> dict[str, Any]:
         body = {
-            "batch": self._batch(result.batch.pk),
+            "batch": self.visible(result.batch.pk),
             "results": result.items,
             "succeeded": len(result.succeeded),
             "failed": len(result.failed),
@@ -224,15 +216,14 @@ class PaymentBatchViewSet(_FinanceOnlyViewSet):
         responses={200: BatchSerializer(many=True), **error_answers(400, 401, 403, 404)},
     )
     def list(self, request: Request) -> Response:
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response(BatchSerializer(page, many=True).data)
+        return self.paginated(self.filter_queryset(self.get_queryset()), BatchSerializer)
 
     @extend_schema(
         summary="Read a payment batch, with its payments",
         responses={200: BatchDetailSerializer, **error_answers(401, 403, 404)},
     )
     def retrieve(self, request: Request, pk: str) -> Response:
-        return Response(self._present(pk))
+        return Response(BatchDetailSerializer(self.visible(pk)).data)
 
     @extend_schema(
         summary="Put approved payments into a new draft batch",
@@ -243,15 +234,14 @@ class PaymentBatchViewSet(_FinanceOnlyViewSet):
         responses={201: BatchResultSerializer, **error_answers(400, 401, 403)},
     )
     @idempotent
-    def create(self, request: Request) -> Response:
-        data = self.valid_body(BatchCreateSerializer)
+    @service_action(body=BatchCreateSerializer, created=True, answer="present_result")
+    def create(self, _none: None, data: dict[str, Any]) -> services_payments.BatchResult:
         ids = data.get("payments")
-        result = services_payments.payment_batch_create(
-            actor=actor(request),
+        return services_payments.payment_batch_create(
+            actor=actor(self.request),
             currency=data["currency"],
             payments=None if ids is None else [Payment(pk=pk) for pk in ids],
         )
-        return Response(self._result(result), status=status.HTTP_201_CREATED)
 
     @extend_schema(
         methods=["POST"],
@@ -280,7 +270,7 @@ class PaymentBatchViewSet(_FinanceOnlyViewSet):
         renderer_classes=DOWNLOAD_RENDERERS,
     )
     def export(self, request: Request, pk: str) -> HttpResponse:
-        batch = self._batch(pk)
+        batch = self.visible(pk)
         if request.method == "POST":
             content, exported = services_payments.payment_batch_export(actor=actor(request), batch=batch)
         else:
@@ -304,10 +294,10 @@ class PaymentBatchViewSet(_FinanceOnlyViewSet):
         responses={200: BatchDetailSerializer, **error_answers(401, 403, 404, 409)},
     )
     @action(detail=True, methods=["post"])
-    def send(self, request: Request, pk: str) -> Response:
-        batch = self._batch(pk)
-        _batch, marked = services_payments.payment_batch_mark_sent(actor=actor(request), batch=batch)
-        return answer_write(self._present(batch.pk), done_now=marked)
+    @service_action(replayable=True)
+    def send(self, batch: PaymentBatch, _data: dict[str, Any]) -> tuple[PaymentBatch, bool]:
+        _batch, marked = services_payments.payment_batch_mark_sent(actor=actor(self.request), batch=batch)
+        return batch, marked
 
     @extend_schema(
         summary="Discard a draft batch",
@@ -317,11 +307,10 @@ class PaymentBatchViewSet(_FinanceOnlyViewSet):
         responses={200: BatchDetailSerializer, **ACTION_ERRORS},
     )
     @action(detail=True, methods=["post"])
-    def discard(self, request: Request, pk: str) -> Response:
-        batch = self._batch(pk)
-        data = self.valid_body(ReasonOptionalSerializer)
-        services_payments.payment_batch_discard(actor=actor(request), batch=batch, **data)
-        return Response(self._present(batch.pk))
+    @service_action(body=ReasonOptionalSerializer)
+    def discard(self, batch: PaymentBatch, data: dict[str, Any]) -> PaymentBatch:
+        services_payments.payment_batch_discard(actor=actor(self.request), batch=batch, **data)
+        return batch
 
     @extend_schema(
         summary="Reconcile a sent batch with the finance system's results (multipart)",
@@ -332,13 +321,11 @@ class PaymentBatchViewSet(_FinanceOnlyViewSet):
         responses={200: BatchResultSerializer, **ACTION_ERRORS},
     )
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
-    def reconcile(self, request: Request, pk: str) -> Response:
-        batch = self._batch(pk)
-        data = self.valid_body(ReconcileSerializer)
-        result = services_payments.payment_batch_reconcile(
-            actor=actor(request), batch=batch, content=data["file"]
+    @service_action(body=ReconcileSerializer, answer="present_result")
+    def reconcile(self, batch: PaymentBatch, data: dict[str, Any]) -> services_payments.BatchResult:
+        return services_payments.payment_batch_reconcile(
+            actor=actor(self.request), batch=batch, content=data["file"]
         )
-        return Response(self._result(result))
 
 
 class ClawbackFilter(django_filters.FilterSet):
@@ -371,12 +358,11 @@ class ClawbackViewSet(JsonViewSet):
         responses={200: ClawbackSerializer(many=True), **LIST_ERRORS},
     )
     def list(self, request: Request) -> Response:
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response(ClawbackSerializer(page, many=True).data)
+        return self.paginated(self.filter_queryset(self.get_queryset()), ClawbackSerializer)
 
     @extend_schema(summary="Read a clawback", responses={200: ClawbackSerializer, **READ_ERRORS})
     def retrieve(self, request: Request, pk: str) -> Response:
-        return Response(ClawbackSerializer(get_visible_or_404(self.get_queryset(), pk=pk)).data)
+        return Response(ClawbackSerializer(self.visible(pk)).data)
 
     @extend_schema(
         summary="Record a clawback on a paid award",
@@ -386,11 +372,11 @@ class ClawbackViewSet(JsonViewSet):
         responses={201: ClawbackSerializer, **error_answers(400, 401, 403, 409)},
     )
     @idempotent
-    def create(self, request: Request) -> Response:
-        require(can_handle_payments(request.user))
-        serializer = ClawbackCreateSerializer(data=request.data, context={"request": request})
-        serializer.is_valid(raise_exception=True)
-        clawback = services_payments.clawback_record(actor=actor(request), **serializer.validated_data)
-        return Response(
-            ClawbackSerializer(self.get_queryset().get(pk=clawback.pk)).data, status=status.HTTP_201_CREATED
-        )
+    @service_action(
+        check=user_may(can_handle_payments), body=ClawbackCreateSerializer, with_request=True, created=True
+    )
+    def create(self, _none: None, data: dict[str, Any]) -> Clawback:
+        return services_payments.clawback_record(actor=actor(self.request), **data)
+
+    def present(self, clawback: Clawback) -> dict[str, Any]:
+        return ClawbackSerializer(self.get_queryset().get(pk=clawback.pk)).data

@@ -1,18 +1,26 @@
 """The credential catalog API: credentials, training providers, skills and credential requests."""
 
-from typing import Any, cast
+from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.permissions import get_visible_or_404
-from core.api import LIST_ERRORS, READ_ERRORS, JsonViewSet, actor, boolean_parameter, error_answers, require
+from core.api import (
+    LIST_ERRORS,
+    READ_ERRORS,
+    JsonViewSet,
+    actor,
+    boolean_parameter,
+    error_answers,
+    service_action,
+    user_may,
+)
 from core.idempotency import idempotent
 from programs import services
 from programs.api_selectors import (
@@ -43,6 +51,9 @@ from programs.serializers import (
 
 # ---------------------------------------------------------------- catalog
 
+# The catalog's writes: program managers only (a 403 with the reason for anyone else).
+catalog_managers_only = user_may(can_manage_catalog)
+
 
 class CredentialViewSet(JsonViewSet):
     """The credential catalog, with the same filters as the public catalog pages."""
@@ -57,8 +68,11 @@ class CredentialViewSet(JsonViewSet):
         )
         return catalog_credentials(listed_only=not include_unlisted)
 
-    def _visible(self, pk: str) -> Credential:
-        return get_visible_or_404(credentials_visible_to(self.request.user), pk=pk)
+    def visible(self, key: Any) -> Credential:
+        return get_visible_or_404(credentials_visible_to(self.request.user), pk=key)
+
+    def present(self, credential: Credential) -> dict[str, Any]:
+        return self._present(credential.pk)
 
     def _present(self, pk: Any) -> dict[str, Any]:
         try:
@@ -80,8 +94,7 @@ class CredentialViewSet(JsonViewSet):
         responses={200: CredentialSerializer(many=True), **LIST_ERRORS},
     )
     def list(self, request: Request) -> Response:
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response(CredentialSerializer(page, many=True).data)
+        return self.paginated(self.filter_queryset(self.get_queryset()), CredentialSerializer)
 
     @extend_schema(summary="Read a credential", responses={200: CredentialDetailSerializer, **READ_ERRORS})
     def retrieve(self, request: Request, pk: str) -> Response:
@@ -94,11 +107,9 @@ class CredentialViewSet(JsonViewSet):
         responses={201: CredentialDetailSerializer, **error_answers(400, 401, 403)},
     )
     @idempotent
-    def create(self, request: Request) -> Response:
-        require(can_manage_catalog(request.user))
-        data = self.valid_body(CredentialWriteSerializer)
-        credential = services.credential_save(actor=actor(request), **data)
-        return Response(self._present(credential.pk), status=status.HTTP_201_CREATED)
+    @service_action(check=catalog_managers_only, body=CredentialWriteSerializer, created=True)
+    def create(self, _none: None, data: dict[str, Any]) -> Credential:
+        return services.credential_save(actor=actor(self.request), **data)
 
     @extend_schema(
         summary="Change a catalog credential",
@@ -106,12 +117,10 @@ class CredentialViewSet(JsonViewSet):
         request=CredentialWriteSerializer,
         responses={200: CredentialDetailSerializer, **error_answers(400, 401, 403, 404)},
     )
-    def partial_update(self, request: Request, pk: str) -> Response:
-        credential = self._visible(pk)
-        require(can_manage_catalog(request.user))
-        data = self.valid_body(CredentialWriteSerializer, partial=True)
-        services.credential_save(actor=actor(request), credential=credential, **data)
-        return Response(self._present(credential.pk))
+    @service_action(check=catalog_managers_only, body=CredentialWriteSerializer, partial=True)
+    def partial_update(self, credential: Credential, data: dict[str, Any]) -> Credential:
+        services.credential_save(actor=actor(self.request), credential=credential, **data)
+        return credential
 
 
 class ProviderViewSet(JsonViewSet):
@@ -124,16 +133,18 @@ class ProviderViewSet(JsonViewSet):
     def get_queryset(self) -> QuerySet[TrainingProvider]:
         return providers_for_api()
 
+    def present(self, provider: TrainingProvider) -> dict[str, Any]:
+        return ProviderSerializer(provider).data
+
     @extend_schema(
         summary="List training providers", responses={200: ProviderSerializer(many=True), **LIST_ERRORS}
     )
     def list(self, request: Request) -> Response:
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response(ProviderSerializer(page, many=True).data)
+        return self.paginated(self.filter_queryset(self.get_queryset()), ProviderSerializer)
 
     @extend_schema(summary="Read a training provider", responses={200: ProviderSerializer, **READ_ERRORS})
     def retrieve(self, request: Request, pk: str) -> Response:
-        return Response(ProviderSerializer(get_visible_or_404(self.get_queryset(), pk=pk)).data)
+        return Response(self.present(self.visible(pk)))
 
     @extend_schema(
         summary="Add a training provider",
@@ -142,12 +153,9 @@ class ProviderViewSet(JsonViewSet):
         responses={201: ProviderSerializer, **error_answers(400, 401, 403)},
     )
     @idempotent
-    def create(self, request: Request) -> Response:
-        require(can_manage_catalog(request.user))
-        serializer = ProviderWriteSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        provider = services.provider_save(actor=actor(request), **serializer.validated_data)
-        return Response(ProviderSerializer(provider).data, status=status.HTTP_201_CREATED)
+    @service_action(check=catalog_managers_only, body=ProviderWriteSerializer, created=True)
+    def create(self, _none: None, data: dict[str, Any]) -> TrainingProvider:
+        return services.provider_save(actor=actor(self.request), **data)
 
     @extend_schema(
         summary="Change a training provider",
@@ -155,13 +163,9 @@ class ProviderViewSet(JsonViewSet):
         request=ProviderWriteSerializer,
         responses={200: ProviderSerializer, **error_answers(400, 401, 403, 404)},
     )
-    def partial_update(self, request: Request, pk: str) -> Response:
-        provider = cast(TrainingProvider, get_visible_or_404(self.get_queryset(), pk=pk))
-        require(can_manage_catalog(request.user))
-        serializer = ProviderWriteSerializer(provider, data=request.data, partial=True)
-        serializer.is_valid(raise_exception=True)
-        saved = services.provider_save(actor=actor(request), provider=provider, **serializer.validated_data)
-        return Response(ProviderSerializer(saved).data)
+    @service_action(check=catalog_managers_only, body=ProviderWriteSerializer, partial=True, bound=True)
+    def partial_update(self, provider: TrainingProvider, data: dict[str, Any]) -> TrainingProvider:
+        return services.provider_save(actor=actor(self.request), provider=provider, **data)
 
 
 class SkillViewSet(JsonViewSet):
@@ -174,14 +178,16 @@ class SkillViewSet(JsonViewSet):
     def get_queryset(self) -> QuerySet[Skill]:
         return skills_for_api()
 
+    def present(self, skill: Skill) -> dict[str, Any]:
+        return SkillSerializer(skill).data
+
     @extend_schema(summary="List skills", responses={200: SkillSerializer(many=True), **LIST_ERRORS})
     def list(self, request: Request) -> Response:
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response(SkillSerializer(page, many=True).data)
+        return self.paginated(self.filter_queryset(self.get_queryset()), SkillSerializer)
 
     @extend_schema(summary="Read a skill", responses={200: SkillSerializer, **READ_ERRORS})
     def retrieve(self, request: Request, pk: str) -> Response:
-        return Response(SkillSerializer(get_visible_or_404(self.get_queryset(), pk=pk)).data)
+        return Response(self.present(self.visible(pk)))
 
     @extend_schema(
         summary="Add a skill",
@@ -190,12 +196,9 @@ class SkillViewSet(JsonViewSet):
         responses={201: SkillSerializer, **error_answers(400, 401, 403)},
     )
     @idempotent
-    def create(self, request: Request) -> Response:
-        require(can_manage_catalog(request.user))
-        serializer = SkillWriteSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        skill = services.skill_save(actor=actor(request), **serializer.validated_data)
-        return Response(SkillSerializer(skill).data, status=status.HTTP_201_CREATED)
+    @service_action(check=catalog_managers_only, body=SkillWriteSerializer, created=True)
+    def create(self, _none: None, data: dict[str, Any]) -> Skill:
+        return services.skill_save(actor=actor(self.request), **data)
 
 
 class CredentialRequestViewSet(JsonViewSet):
@@ -209,25 +212,21 @@ class CredentialRequestViewSet(JsonViewSet):
     def get_queryset(self) -> QuerySet[CredentialRequest]:
         return credential_requests_for_api(self.request.user)
 
-    def _visible(self, pk: str) -> CredentialRequest:
-        return get_visible_or_404(self.get_queryset(), pk=pk)
-
-    def _present(self, pk: Any) -> dict[str, Any]:
-        return CredentialRequestSerializer(self._visible(pk)).data
+    def present(self, credential_request: CredentialRequest) -> dict[str, Any]:
+        return CredentialRequestSerializer(self.visible(credential_request.pk)).data
 
     @extend_schema(
         summary="List credential requests",
         responses={200: CredentialRequestSerializer(many=True), **LIST_ERRORS},
     )
     def list(self, request: Request) -> Response:
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response(CredentialRequestSerializer(page, many=True).data)
+        return self.paginated(self.filter_queryset(self.get_queryset()), CredentialRequestSerializer)
 
     @extend_schema(
         summary="Read a credential request", responses={200: CredentialRequestSerializer, **READ_ERRORS}
     )
     def retrieve(self, request: Request, pk: str) -> Response:
-        return Response(self._present(pk))
+        return Response(CredentialRequestSerializer(self.visible(pk)).data)
 
     @extend_schema(
         summary="Request a credential that is not listed",
@@ -236,12 +235,14 @@ class CredentialRequestViewSet(JsonViewSet):
         responses={201: CredentialRequestSerializer, **error_answers(400, 401, 403)},
     )
     @idempotent
-    def create(self, request: Request) -> Response:
-        require(can_request_credential(request.user))
-        serializer = CredentialRequestCreateSerializer(data=request.data, context={"request": request})
-        serializer.is_valid(raise_exception=True)
-        made = services.credential_request_submit(actor=actor(request), **serializer.validated_data)
-        return Response(self._present(made.pk), status=status.HTTP_201_CREATED)
+    @service_action(
+        check=user_may(can_request_credential),
+        body=CredentialRequestCreateSerializer,
+        with_request=True,
+        created=True,
+    )
+    def create(self, _none: None, data: dict[str, Any]) -> CredentialRequest:
+        return services.credential_request_submit(actor=actor(self.request), **data)
 
     @extend_schema(
         summary="Approve a request into the catalog",
@@ -251,12 +252,10 @@ class CredentialRequestViewSet(JsonViewSet):
         responses={200: CredentialRequestSerializer, **error_answers(400, 401, 403, 404, 409)},
     )
     @action(detail=True, methods=["post"])
-    def approve(self, request: Request, pk: str) -> Response:
-        credential_request = self._visible(pk)
-        require(can_manage_catalog(request.user))
-        data = self.valid_body(CredentialRequestApproveSerializer)
-        services.credential_request_approve(actor=actor(request), request=credential_request, **data)
-        return Response(self._present(credential_request.pk))
+    @service_action(check=catalog_managers_only, body=CredentialRequestApproveSerializer)
+    def approve(self, credential_request: CredentialRequest, data: dict[str, Any]) -> CredentialRequest:
+        services.credential_request_approve(actor=actor(self.request), request=credential_request, **data)
+        return credential_request
 
     @extend_schema(
         summary="Decline a request",
@@ -265,9 +264,7 @@ class CredentialRequestViewSet(JsonViewSet):
         responses={200: CredentialRequestSerializer, **error_answers(400, 401, 403, 404, 409)},
     )
     @action(detail=True, methods=["post"])
-    def decline(self, request: Request, pk: str) -> Response:
-        credential_request = self._visible(pk)
-        require(can_manage_catalog(request.user))
-        data = self.valid_body(CredentialRequestDeclineSerializer)
-        services.credential_request_decline(actor=actor(request), request=credential_request, **data)
-        return Response(self._present(credential_request.pk))
+    @service_action(check=catalog_managers_only, body=CredentialRequestDeclineSerializer)
+    def decline(self, credential_request: CredentialRequest, data: dict[str, Any]) -> CredentialRequest:
+        services.credential_request_decline(actor=actor(self.request), request=credential_request, **data)
+        return credential_request

@@ -1,17 +1,16 @@
 """The API for a program's setup, under /programs/{program_code}/: funding rounds, caps, eligibility
 rules, scoring criteria and the credentials it funds."""
 
-from typing import Any, cast
+from typing import Any
 
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiExample, extend_schema
-from rest_framework import serializers as drf_serializers
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.permissions import get_visible_or_404
-from core.api import LIST_ERRORS, READ_ERRORS, JsonViewSet, actor, error_answers, require
+from core.api import LIST_ERRORS, READ_ERRORS, JsonViewSet, actor, error_answers, require, service_action
 from core.idempotency import idempotent
 from programs import services
 from programs.api_selectors import (
@@ -64,16 +63,23 @@ class ProgramChildViewSet(JsonViewSet):
         require(can_manage_program(self.request.user, program))
         return program
 
-    def child(self, queryset: QuerySet[Any], **lookup: Any) -> Model:
-        return get_visible_or_404(queryset, **lookup)
+    def records(self) -> QuerySet[Any]:
+        """This program's records of the viewset's kind."""
+        raise NotImplementedError
 
-    def paginated(
-        self, queryset: QuerySet[Any], serializer_class: type[drf_serializers.Serializer]
-    ) -> Response:
-        page = self.paginate_queryset(queryset)
-        return self.get_paginated_response(
-            serializer_class(page, many=True, context=self.get_serializer_context()).data
-        )
+    def visible(self, key: Any) -> Any:
+        return get_visible_or_404(self.records(), **{self.lookup_field: key})
+
+    def target(self) -> Any:
+        """What a write acts on: the record in the path, or for a new one the program; either only
+        once the caller is shown to manage the program (404 before 403)."""
+        record = super().target()
+        program = self.managed_program()
+        return program if record is None else record
+
+    def paginated(self, queryset: Any, serializer_class: Any, **options: Any) -> Response:
+        """A page shown with the serializer context (an eligibility rule's currency)."""
+        return super().paginated(queryset, serializer_class, context=self.get_serializer_context(), **options)
 
 
 class ProgramRoundViewSet(ProgramChildViewSet):
@@ -82,17 +88,22 @@ class ProgramRoundViewSet(ProgramChildViewSet):
     serializer_class = FundingRoundSerializer
     queryset = FundingRound.objects.none()
 
+    def records(self) -> QuerySet[FundingRound]:
+        return program_rounds(self.get_program())
+
+    def present(self, funding_round: FundingRound) -> dict[str, Any]:
+        return FundingRoundSerializer(funding_round).data
+
     @extend_schema(
         summary="List a program's funding rounds",
         responses={200: FundingRoundSerializer(many=True), **LIST_ERRORS},
     )
     def list(self, request: Request, program_code: str) -> Response:
-        return self.paginated(program_rounds(self.get_program()), FundingRoundSerializer)
+        return self.paginated(self.records(), FundingRoundSerializer)
 
     @extend_schema(summary="Read a funding round", responses={200: FundingRoundSerializer, **READ_ERRORS})
     def retrieve(self, request: Request, program_code: str, pk: str) -> Response:
-        funding_round = self.child(program_rounds(self.get_program()), pk=pk)
-        return Response(FundingRoundSerializer(funding_round).data)
+        return Response(self.present(self.visible(pk)))
 
     @extend_schema(
         summary="Add a funding round",
@@ -101,36 +112,26 @@ class ProgramRoundViewSet(ProgramChildViewSet):
         responses={201: FundingRoundSerializer, **error_answers(400, 401, 403, 404, 409)},
     )
     @idempotent
-    def create(self, request: Request, program_code: str) -> Response:
-        program = self.managed_program()
-        serializer = FundingRoundWriteSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        funding_round = services.round_save(
-            actor=actor(request), program=program, **serializer.validated_data
-        )
-        return Response(FundingRoundSerializer(funding_round).data, status=status.HTTP_201_CREATED)
+    @service_action(body=FundingRoundWriteSerializer, created=True)
+    def create(self, program: Program, data: dict[str, Any]) -> FundingRound:
+        return services.round_save(actor=actor(self.request), program=program, **data)
 
     @extend_schema(
         summary="Change a funding round",
         request=FundingRoundWriteSerializer,
         responses={200: FundingRoundSerializer, **error_answers(400, 401, 403, 404, 409)},
     )
-    def partial_update(self, request: Request, program_code: str, pk: str) -> Response:
-        funding_round = cast(FundingRound, self.child(program_rounds(self.get_program()), pk=pk))
-        program = self.managed_program()
-        serializer = FundingRoundWriteSerializer(funding_round, data=request.data, partial=True)
-        serializer.is_valid(raise_exception=True)
-        changes = serializer.validated_data
-        saved = services.round_save(
-            actor=actor(request),
-            program=program,
+    @service_action(body=FundingRoundWriteSerializer, partial=True, bound=True)
+    def partial_update(self, funding_round: FundingRound, changes: dict[str, Any]) -> FundingRound:
+        return services.round_save(
+            actor=actor(self.request),
+            program=self.get_program(),
             funding_round=funding_round,
             name=changes.get("name", funding_round.name),
             opens_at=changes.get("opens_at", funding_round.opens_at),
             closes_at=changes.get("closes_at", funding_round.closes_at),
             budget_share=changes.get("budget_share", funding_round.budget_share),
         )
-        return Response(FundingRoundSerializer(saved).data)
 
 
 class ProgramCapViewSet(ProgramChildViewSet):
@@ -139,11 +140,17 @@ class ProgramCapViewSet(ProgramChildViewSet):
     serializer_class = CapRuleSerializer
     queryset = CapRule.objects.none()
 
+    def records(self) -> QuerySet[CapRule]:
+        return program_cap_rules(self.get_program())
+
+    def present(self, rule: CapRule) -> dict[str, Any]:
+        return CapRuleSerializer(rule).data
+
     @extend_schema(
         summary="List a program's cap rules", responses={200: CapRuleSerializer(many=True), **LIST_ERRORS}
     )
     def list(self, request: Request, program_code: str) -> Response:
-        return self.paginated(program_cap_rules(self.get_program()), CapRuleSerializer)
+        return self.paginated(self.records(), CapRuleSerializer)
 
     @extend_schema(
         summary="Add a cap rule",
@@ -151,19 +158,14 @@ class ProgramCapViewSet(ProgramChildViewSet):
         responses={201: CapRuleSerializer, **error_answers(400, 401, 403, 404, 409)},
     )
     @idempotent
-    def create(self, request: Request, program_code: str) -> Response:
-        program = self.managed_program()
-        serializer = CapRuleCreateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        rule = services.cap_rule_add(actor=actor(request), program=program, **serializer.validated_data)
-        return Response(CapRuleSerializer(rule).data, status=status.HTTP_201_CREATED)
+    @service_action(body=CapRuleCreateSerializer, created=True)
+    def create(self, program: Program, data: dict[str, Any]) -> CapRule:
+        return services.cap_rule_add(actor=actor(self.request), program=program, **data)
 
     @extend_schema(summary="Remove a cap rule", responses={204: None, **error_answers(401, 403, 404, 409)})
-    def destroy(self, request: Request, program_code: str, pk: str) -> Response:
-        rule = cast(CapRule, self.child(program_cap_rules(self.get_program()), pk=pk))
-        self.managed_program()
-        services.cap_rule_remove(actor=actor(request), rule=rule)
-        return Response(status=status.HTTP_204_NO_CONTENT)
+    @service_action(answer=None)
+    def destroy(self, rule: CapRule, _data: dict[str, Any]) -> None:
+        services.cap_rule_remove(actor=actor(self.request), rule=rule)
 
 
 RULE_EXAMPLES = [
@@ -178,6 +180,12 @@ class ProgramEligibilityRuleViewSet(ProgramChildViewSet):
     serializer_class = EligibilityRuleSerializer
     queryset = EligibilityRule.objects.none()
 
+    def records(self) -> QuerySet[EligibilityRule]:
+        return program_eligibility_rules(self.get_program())
+
+    def present(self, rule: EligibilityRule) -> dict[str, Any]:
+        return EligibilityRuleSerializer(rule, context=self.get_serializer_context()).data
+
     def get_serializer_context(self) -> dict[str, Any]:
         context = dict(super().get_serializer_context())
         if "program_code" in self.kwargs:
@@ -189,7 +197,7 @@ class ProgramEligibilityRuleViewSet(ProgramChildViewSet):
         responses={200: EligibilityRuleSerializer(many=True), **LIST_ERRORS},
     )
     def list(self, request: Request, program_code: str) -> Response:
-        return self.paginated(program_eligibility_rules(self.get_program()), EligibilityRuleSerializer)
+        return self.paginated(self.records(), EligibilityRuleSerializer)
 
     @extend_schema(
         summary="Add an eligibility rule",
@@ -200,26 +208,16 @@ class ProgramEligibilityRuleViewSet(ProgramChildViewSet):
         examples=RULE_EXAMPLES,
     )
     @idempotent
-    def create(self, request: Request, program_code: str) -> Response:
-        program = self.managed_program()
-        serializer = EligibilityRuleCreateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        rule = services.eligibility_rule_add(
-            actor=actor(request), program=program, **serializer.validated_data
-        )
-        return Response(
-            EligibilityRuleSerializer(rule, context=self.get_serializer_context()).data,
-            status=status.HTTP_201_CREATED,
-        )
+    @service_action(body=EligibilityRuleCreateSerializer, created=True)
+    def create(self, program: Program, data: dict[str, Any]) -> EligibilityRule:
+        return services.eligibility_rule_add(actor=actor(self.request), program=program, **data)
 
     @extend_schema(
         summary="Remove an eligibility rule", responses={204: None, **error_answers(401, 403, 404, 409)}
     )
-    def destroy(self, request: Request, program_code: str, pk: str) -> Response:
-        rule = cast(EligibilityRule, self.child(program_eligibility_rules(self.get_program()), pk=pk))
-        self.managed_program()
-        services.eligibility_rule_remove(actor=actor(request), rule=rule)
-        return Response(status=status.HTTP_204_NO_CONTENT)
+    @service_action(answer=None)
+    def destroy(self, rule: EligibilityRule, _data: dict[str, Any]) -> None:
+        services.eligibility_rule_remove(actor=actor(self.request), rule=rule)
 
 
 class ProgramCriterionViewSet(ProgramChildViewSet):
@@ -228,12 +226,18 @@ class ProgramCriterionViewSet(ProgramChildViewSet):
     serializer_class = ScoringCriterionSerializer
     queryset = ScoringCriterion.objects.none()
 
+    def records(self) -> QuerySet[ScoringCriterion]:
+        return program_scoring_criteria(self.get_program())
+
+    def present(self, criterion: ScoringCriterion) -> dict[str, Any]:
+        return ScoringCriterionSerializer(criterion).data
+
     @extend_schema(
         summary="List a program's scoring criteria",
         responses={200: ScoringCriterionSerializer(many=True), **LIST_ERRORS},
     )
     def list(self, request: Request, program_code: str) -> Response:
-        return self.paginated(program_scoring_criteria(self.get_program()), ScoringCriterionSerializer)
+        return self.paginated(self.records(), ScoringCriterionSerializer)
 
     @extend_schema(
         summary="Add a scoring criterion",
@@ -241,23 +245,16 @@ class ProgramCriterionViewSet(ProgramChildViewSet):
         responses={201: ScoringCriterionSerializer, **error_answers(400, 401, 403, 404, 409)},
     )
     @idempotent
-    def create(self, request: Request, program_code: str) -> Response:
-        program = self.managed_program()
-        serializer = ScoringCriterionCreateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        criterion = services.scoring_criterion_add(
-            actor=actor(request), program=program, **serializer.validated_data
-        )
-        return Response(ScoringCriterionSerializer(criterion).data, status=status.HTTP_201_CREATED)
+    @service_action(body=ScoringCriterionCreateSerializer, created=True)
+    def create(self, program: Program, data: dict[str, Any]) -> ScoringCriterion:
+        return services.scoring_criterion_add(actor=actor(self.request), program=program, **data)
 
     @extend_schema(
         summary="Remove a scoring criterion", responses={204: None, **error_answers(401, 403, 404, 409)}
     )
-    def destroy(self, request: Request, program_code: str, pk: str) -> Response:
-        criterion = cast(ScoringCriterion, self.child(program_scoring_criteria(self.get_program()), pk=pk))
-        self.managed_program()
-        services.scoring_criterion_remove(actor=actor(request), criterion=criterion)
-        return Response(status=status.HTTP_204_NO_CONTENT)
+    @service_action(answer=None)
+    def destroy(self, criterion: ScoringCriterion, _data: dict[str, Any]) -> None:
+        services.scoring_criterion_remove(actor=actor(self.request), criterion=criterion)
 
 
 class ProgramCredentialViewSet(ProgramChildViewSet):
@@ -268,12 +265,15 @@ class ProgramCredentialViewSet(ProgramChildViewSet):
     lookup_field = "credential_id"
     lookup_url_kwarg = "credential_id"
 
+    def records(self) -> QuerySet[ProgramCredential]:
+        return program_funded_credentials(self.get_program())
+
     @extend_schema(
         summary="List the credentials a program funds",
         responses={200: ProgramCredentialSerializer(many=True), **LIST_ERRORS},
     )
     def list(self, request: Request, program_code: str) -> Response:
-        return self.paginated(program_funded_credentials(self.get_program()), ProgramCredentialSerializer)
+        return self.paginated(self.records(), ProgramCredentialSerializer)
 
     @extend_schema(
         summary="Fund a credential, or change its maximum",
@@ -286,17 +286,15 @@ class ProgramCredentialViewSet(ProgramChildViewSet):
         },
     )
     @idempotent
-    def create(self, request: Request, program_code: str) -> Response:
-        program = self.managed_program()
-        serializer = ProgramCredentialSetSerializer(data=request.data, context={"request": request})
-        serializer.is_valid(raise_exception=True)
-        credential = serializer.validated_data["credential"]
+    @service_action(body=ProgramCredentialSetSerializer, with_request=True)
+    def create(self, program: Program, data: dict[str, Any]) -> Response:
+        credential = data["credential"]
         already_listed, _maximum = program_credential_maximum(program, credential)
         services.program_credential_set(
-            actor=actor(request),
+            actor=actor(self.request),
             program=program,
             credential=credential,
-            maximum_amount=serializer.validated_data.get("maximum_amount"),
+            maximum_amount=data.get("maximum_amount"),
         )
         link = program_funded_credentials(program).get(credential=credential)
         return Response(
@@ -307,11 +305,8 @@ class ProgramCredentialViewSet(ProgramChildViewSet):
     @extend_schema(
         summary="Stop funding a credential", responses={204: None, **error_answers(401, 403, 404, 409)}
     )
-    def destroy(self, request: Request, program_code: str, credential_id: str) -> Response:
-        link = cast(
-            ProgramCredential,
-            self.child(program_funded_credentials(self.get_program()), credential_id=credential_id),
+    @service_action(answer=None)
+    def destroy(self, link: ProgramCredential, _data: dict[str, Any]) -> None:
+        services.program_credential_remove(
+            actor=actor(self.request), program=self.get_program(), credential=link.credential
         )
-        program = self.managed_program()
-        services.program_credential_remove(actor=actor(request), program=program, credential=link.credential)
-        return Response(status=status.HTTP_204_NO_CONTENT)

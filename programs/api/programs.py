@@ -6,13 +6,22 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
-from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.permissions import get_visible_or_404
-from core.api import LIST_ERRORS, READ_ERRORS, JsonViewSet, actor, error_answers, require
+from core.api import (
+    LIST_ERRORS,
+    READ_ERRORS,
+    JsonViewSet,
+    actor,
+    error_answers,
+    may,
+    require,
+    service_action,
+    user_may,
+)
 from core.idempotency import idempotent
 from programs import services
 from programs.api_selectors import ProgramFilter, program_api_list, program_budget
@@ -50,12 +59,18 @@ class ProgramViewSet(JsonViewSet):
     def get_queryset(self) -> QuerySet[Program]:
         return program_api_list(programs_visible_to(self.request.user))
 
-    def _visible(self) -> Program:
-        return get_visible_or_404(programs_visible_to(self.request.user), code=self.kwargs["code"])
+    def visible(self, key: Any) -> Program:
+        return get_visible_or_404(programs_visible_to(self.request.user), code=key)
+
+    def present(self, program: Program) -> dict[str, Any]:
+        return self._present(program.code)
 
     def _present(self, code: str) -> dict[str, Any]:
         program = program_detail(programs_visible_to(self.request.user), code=code)
         return ProgramSerializer(program, context=self.get_serializer_context()).data
+
+    def present_eligibility(self, result: Any) -> dict[str, Any]:
+        return EligibilityCheckResultSerializer(result).data
 
     @extend_schema(
         summary="List programs",
@@ -64,8 +79,7 @@ class ProgramViewSet(JsonViewSet):
         responses={200: ProgramSerializer(many=True), **LIST_ERRORS},
     )
     def list(self, request: Request) -> Response:
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response(ProgramSerializer(page, many=True).data)
+        return self.paginated(self.filter_queryset(self.get_queryset()), ProgramSerializer)
 
     @extend_schema(summary="Read a program", responses={200: ProgramSerializer, **READ_ERRORS})
     def retrieve(self, request: Request, code: str) -> Response:
@@ -82,18 +96,15 @@ class ProgramViewSet(JsonViewSet):
         responses={201: ProgramSerializer, **error_answers(400, 401, 403)},
     )
     @idempotent
-    def create(self, request: Request) -> Response:
-        require(can_create_program(request.user))
-        data = self.valid_body(ProgramCreateSerializer)
-        fields = dict(data)
-        program = services.program_create(
-            actor=actor(request),
-            code=fields.pop("code"),
-            currency=fields.pop("currency"),
-            total_budget=fields.pop("total_budget"),
-            **fields,
+    @service_action(check=user_may(can_create_program), body=ProgramCreateSerializer, created=True)
+    def create(self, _none: None, data: dict[str, Any]) -> Program:
+        return services.program_create(
+            actor=actor(self.request),
+            code=data.pop("code"),
+            currency=data.pop("currency"),
+            total_budget=data.pop("total_budget"),
+            **data,
         )
-        return Response(self._present(program.code), status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="Change a program's settings",
@@ -102,12 +113,10 @@ class ProgramViewSet(JsonViewSet):
         request=ProgramSettingsSerializer,
         responses={200: ProgramSerializer, **error_answers(400, 401, 403, 404, 409)},
     )
-    def partial_update(self, request: Request, code: str) -> Response:
-        program = self._visible()
-        require(can_manage_program(request.user, program))
-        data = self.valid_body(ProgramSettingsSerializer, partial=True)
-        services.program_update(actor=actor(request), program=program, **data)
-        return Response(self._present(program.code))
+    @service_action(check=may(can_manage_program), body=ProgramSettingsSerializer, partial=True)
+    def partial_update(self, program: Program, data: dict[str, Any]) -> Program:
+        services.program_update(actor=actor(self.request), program=program, **data)
+        return program
 
     @extend_schema(
         summary="Move a program to another status",
@@ -117,12 +126,10 @@ class ProgramViewSet(JsonViewSet):
         responses={200: ProgramSerializer, **error_answers(400, 401, 403, 404, 409)},
     )
     @action(detail=True, methods=["post"])
-    def transition(self, request: Request, code: str) -> Response:
-        program = self._visible()
-        require(can_manage_program(request.user, program))
-        data = self.valid_body(ProgramTransitionSerializer)
-        services.program_transition(actor=actor(request), program=program, **data)
-        return Response(self._present(program.code))
+    @service_action(check=may(can_manage_program), body=ProgramTransitionSerializer)
+    def transition(self, program: Program, data: dict[str, Any]) -> Program:
+        services.program_transition(actor=actor(self.request), program=program, **data)
+        return program
 
     @extend_schema(
         summary="The program's budget: totals and the 20 most recent ledger entries",
@@ -131,7 +138,7 @@ class ProgramViewSet(JsonViewSet):
     )
     @action(detail=True, methods=["get"])
     def budget(self, request: Request, code: str) -> Response:
-        program = self._visible()
+        program = self.visible(code)
         require(can_read_budget(request.user))
         try:
             budget = program_budget(program)
@@ -157,12 +164,7 @@ class ProgramViewSet(JsonViewSet):
         responses={200: EligibilityCheckResultSerializer, **error_answers(400, 401, 404)},
     )
     @action(detail=True, methods=["post"], url_path="eligibility-check")
-    def eligibility_check(self, request: Request, code: str) -> Response:
-        program = self._visible()
-        serializer = EligibilityCheckSerializer(data=request.data, context={"request": request})
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
+    @service_action(body=EligibilityCheckSerializer, with_request=True, answer="present_eligibility")
+    def eligibility_check(self, program: Program, data: dict[str, Any]) -> Any:
         credential = data.pop("credential", None)
-        profile = Profile(**data)
-        result = check_eligibility(program, profile, credential)
-        return Response(EligibilityCheckResultSerializer(result).data)
+        return check_eligibility(program, Profile(**data), credential)
