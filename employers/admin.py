@@ -2,11 +2,9 @@
 here: statuses and figures change only through the services (employer pages and API), which check
 permissions and write events."""
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
+from core.admin import ReadOnlyAdmin
 from employers.models import (
     CandidateInvitation,
     Employer,
@@ -19,17 +17,6 @@ from employers.models import (
     Representative,
     RepresentativeInvitation,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Employer)
