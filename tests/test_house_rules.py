@@ -91,9 +91,45 @@ Application(status="draft")
     assert status_changes(ast.parse(source)) == [2, 3, 4, 5, 6]
 
 
+def test_row_locks_are_taken_only_through_the_workflow() -> None:
+    """core.workflow.lock()/lock_rows() check the model against the one lock order (ADR 0009)."""
+    hits = offending_lines(r"select_for_update\(")
+    assert [hit for hit in hits if not hit.startswith("core/workflow.py:")] == []
+    assert hits  # the scan sees workflow's own
+
+
 def test_no_signals_carry_domain_logic() -> None:
     assert offending_lines(r"@receiver\(|post_save\.connect|pre_save\.connect") == []
 
 
 def test_money_is_never_a_float() -> None:
     assert offending_lines(r"FloatField") == []
+
+
+# A unit a person can read in one sitting (issue 15): a module that grows past this is split by what it
+# does. Demo data builders are not product code (the demo app is never installed in production).
+MOST_LINES = 600
+
+
+def test_no_product_module_outgrows_one_reading() -> None:
+    long = [
+        f"{path.relative_to(ROOT)}: {lines} lines"
+        for path in production_files()
+        if "demo" not in path.relative_to(ROOT).parts[:1]
+        and (lines := len(path.read_text().splitlines())) > MOST_LINES
+    ]
+    assert long == []
+
+
+def test_every_workflow_event_shares_the_event_base() -> None:
+    from django.apps import apps
+
+    from core.models import StatusEvent
+
+    events = {
+        model.WORKFLOW_EVENT[0]
+        for model in apps.get_models()
+        if getattr(model, "WORKFLOW_EVENT", None) is not None
+    }
+    assert len(events) >= 6
+    assert [label for label in sorted(events) if not issubclass(apps.get_model(label), StatusEvent)] == []
