@@ -14,9 +14,11 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponseBase
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, status, viewsets
 from rest_framework import serializers as drf_serializers
+from rest_framework.decorators import action
+from rest_framework.fields import empty
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
@@ -25,7 +27,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from core.exceptions import ApplicationError, Verdict, require
 from core.filters import StrictFilterBackend
-from core.parsers import JSONParser
+from core.parsers import JSONParser, MultiPartParser
 
 # A record's id in a path: a whole number that fits a bigint (core.schema bounds it in the schema).
 ID_REGEX = r"[0-9]{1,18}"
@@ -201,6 +203,11 @@ class JsonViewSet(AnswerInsideTheWrite, ServiceActions, viewsets.GenericViewSet)
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(serializer_class(page, many=True, **options).data)
 
+    def filtered_page(self, serializer_class: Any, **options: Any) -> Response:
+        """A list's answer: a page of the records the caller may see (`get_queryset()`), filtered by the
+        query (`filter_queryset`), each shown by `serializer_class` (with `options`)."""
+        return self.paginated(self.filter_queryset(self.get_queryset()), serializer_class, **options)
+
 
 # A check on the caller before an action reads its body: `(user, target)`, raising a 403 or a 409.
 Check = Callable[[Any, Any], None]
@@ -208,14 +215,23 @@ Check = Callable[[Any, Any], None]
 
 def service_action(
     *,
+    summary: str | None = None,
+    description: str | None = None,
+    detail: bool | None = None,
+    url_path: str | None = None,
+    url_name: str | None = None,
     body: Any = None,
+    multipart: bool = False,
     check: Check | None = None,
     partial: bool = False,
     bound: bool = False,
     with_request: bool = False,
     created: bool = False,
     replayable: bool = False,
+    idempotent: bool = False,
     answer: str | None = "present",
+    responses: dict[Any, Any] | None = None,
+    examples: list[Any] | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Response]]:
     """The one shape of an API action that calls a service, in the house's order of refusals: the
     record the caller may see (`view.target()`, else a 404), `check(user, target)` (a 403 or a 409),
@@ -227,7 +243,16 @@ def service_action(
     `partial` lets the body leave fields out; `bound` gives the body's serializer the target as its
     instance (to validate against the record); `with_request` gives it the request in its context.
     `replayable`: the write may find its work already done, and returns `(result, done_now)` from its
-    service, answered by `answer_write`."""
+    service, answered by `answer_write` (the schema marks it `x-replayable`). `idempotent`: it honours
+    an `Idempotency-Key` (core.idempotency).
+
+    With a `summary`, the action documents itself in the schema: that, its `description`, its
+    `responses` (and any request `examples`), and `body` as its request (multipart form data with
+    `multipart`, for a file). `detail` routes it as an extra POST action (DRF's `action`) on one record
+    (True) or on the collection (False), at `url_path` and `url_name` when its name is not its address,
+    with the multipart parser when `multipart`. Leave `detail` out for the router's own actions (create,
+    partial_update, destroy: a multipart create picks its parser in `get_parsers`) and for the POST half
+    of an action that also reads, documented with it."""
 
     def decorate(write: Callable[..., Any]) -> Callable[..., Response]:
         @functools.wraps(write)
@@ -254,7 +279,27 @@ def service_action(
             code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
             return Response(getattr(view, answer)(result), status=code)
 
-        return run
+        handler: Callable[..., Response] = run
+        if idempotent:
+            from core.idempotency import idempotent as honour_key  # core.idempotency builds on this module
+
+            handler = honour_key(handler)
+        if detail is not None:
+            routing: dict[str, Any] = {"url_path": url_path, "url_name": url_name}
+            if multipart:
+                routing["parser_classes"] = [MultiPartParser]
+            options = {name: value for name, value in routing.items() if value is not None}
+            handler = action(detail=detail, methods=["post"], **options)(handler)
+        if summary is not None:
+            handler = extend_schema(
+                summary=summary,
+                description=description,
+                request={"multipart/form-data": body} if multipart else body,
+                responses=empty if responses is None else responses,
+                examples=examples,
+                extensions={"x-replayable": True} if replayable else None,
+            )(handler)
+        return handler
 
     return decorate
 

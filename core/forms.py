@@ -1,4 +1,5 @@
-"""Form rendering that every form uses: visible labels, hints, required marks, linked errors."""
+"""Form rendering that every form uses (visible labels, hints, required marks, linked errors), and the
+fields and widgets the apps' forms share: money typed as text, the browser's date pickers."""
 
 from typing import Any
 
@@ -47,3 +48,33 @@ class JSONField(forms.JSONField):
 
     def to_python(self, value: Any) -> Any:
         return refuse_decoded_control_characters(super().to_python(value))
+
+
+def money_field(label: Any, *, required: bool = True, help_text: Any = "") -> forms.CharField:
+    """Money is taken as text and checked by the services (`core.money.to_amount`), so the messages
+    about precision and sign are the same on every page and in the API."""
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=32,
+        help_text=help_text,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+
+
+class DateInput(forms.DateInput):
+    """A browser date picker."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    """A browser date-and-time picker; the value is read in the site's time zone."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")

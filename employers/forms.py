@@ -11,26 +11,9 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DateInput, money_field
 from employers.models import NAICS_SECTORS, Employer, JobRole, Pledge
 from programs.models import Occupation, Skill
-
-
-def money_field(label: Any, *, required: bool = True, help_text: Any = "") -> forms.CharField:
-    """Money is taken as text and checked by the services (`core.money.to_amount`)."""
-    return forms.CharField(
-        label=label,
-        required=required,
-        max_length=32,
-        help_text=help_text,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
-    )
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 def reason_field(label: Any, *, required: bool = True, help_text: Any = "") -> forms.CharField:

@@ -37,6 +37,7 @@ from employers.models import (
 )
 from employers.permissions import employers_visible_to, pledges_visible_to
 from employers.selectors import pledge_progress
+from employers.services import PLEDGE_FIELDS as PLEDGE_SETTINGS
 from programs.models import Occupation, Skill
 from programs.serializers import (
     SkillSerializer,
@@ -282,14 +283,7 @@ PLEDGE_FIELDS = [
     "id",
     "employer",
     "employer_name",
-    "framework_name",
-    "start_date",
-    "target_date",
-    "roles_converted_target",
-    "credential_holder_hires_target",
-    "non_degree_hires_target",
-    "priority_group_hires_target",
-    "wage_floor",
+    *PLEDGE_SETTINGS,  # what a representative sets (employers.services.PLEDGE_FIELDS)
     "status",
     "status_label",
     "staff_note",

@@ -10,13 +10,11 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.permissions import get_visible_or_404, is_signed_in
 from core.api import ID_REGEX, JsonViewSet, actor, error_answers, require, service_action
-from core.idempotency import idempotent
 from core.serializers import ModelSerializer, Serializer, Text
 from programs import services
 from programs.models import BadgeIssuer, TrainingProvider
@@ -66,16 +64,6 @@ class BadgeIssuerRegisterSerializer(Serializer):
         help_text=_("Public JWKs (Ed25519 “OKP” or P-256 “EC”, without “d”); none for did:key and did:jwk."),
     )
 
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        initial = getattr(self, "initial_data", None)
-        if isinstance(initial, dict):
-            refused = sorted(set(initial) - set(self.fields))
-            if refused:
-                raise serializers.ValidationError(
-                    {name: [_("This field cannot be set here.")] for name in refused}
-                )
-        return attrs
-
 
 class BadgeIssuerViewSet(JsonViewSet):
     """The Open Badges issuers trusted for one training provider."""
@@ -123,27 +111,25 @@ class BadgeIssuerViewSet(JsonViewSet):
     def retrieve(self, request: Request, provider_id: str, pk: str) -> Response:
         return Response(BadgeIssuerSerializer(self.visible(pk)).data)
 
-    @extend_schema(
+    @service_action(
         summary="Register a badge issuer for the provider",
         description="Program managers. An issuer id starting with did: or https://, and its public keys "
         "(did:key and did:jwk carry their own). An issuer already registered and not revoked is refused.",
-        request=BadgeIssuerRegisterSerializer,
+        body=BadgeIssuerRegisterSerializer,
+        created=True,
+        idempotent=True,
         responses={201: BadgeIssuerSerializer, **error_answers(400, 401, 403, 404)},
     )
-    @idempotent
-    @service_action(body=BadgeIssuerRegisterSerializer, created=True)
     def create(self, provider: TrainingProvider, data: dict[str, Any]) -> BadgeIssuer:
         return services.badge_issuer_register(actor=actor(self.request), provider=provider, **data)
 
-    @extend_schema(
+    @service_action(
         summary="Stop trusting a badge issuer",
         description="Program managers. Badges from it no longer verify; the registration stays. Revoking "
         "again changes nothing.",
-        request=None,
+        detail=True,
         responses={200: BadgeIssuerSerializer, **error_answers(401, 403, 404)},
     )
-    @action(detail=True, methods=["post"])
-    @service_action()
     def revoke(self, issuer: BadgeIssuer, _data: dict[str, Any]) -> BadgeIssuer:
         services.badge_issuer_revoke(actor=actor(self.request), issuer=issuer)
         return issuer

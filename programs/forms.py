@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import refuse_decoded_control_characters
+from core.forms import DateInput, DateTimeLocalInput, money_field, refuse_decoded_control_characters
 from core.uploads import validate_upload
 from programs.models import (
     CapRule,
@@ -24,7 +24,7 @@ from programs.models import (
     Skill,
     TrainingProvider,
 )
-from programs.services import CLAIM_EVIDENCE_KINDS
+from programs.services import CLAIM_EVIDENCE_KINDS, PROGRAM_FIELDS
 
 PRIORITY_FIELDS = ("priority_1", "priority_2", "priority_3", "priority_4")
 PRIORITY_LABELS = (
@@ -44,37 +44,11 @@ CLAIM_EVIDENCE_LABELS: dict[str, Any] = {
 }
 
 
-def money_field(label: Any, *, required: bool = True, help_text: Any = "") -> forms.CharField:
-    return forms.CharField(
-        label=label,
-        required=required,
-        max_length=32,
-        help_text=help_text,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
-    )
-
-
 def formfield_with_https(model_field: models.Field, **kwargs: Any) -> forms.Field | None:
     """Model form fields, with web addresses typed without a scheme read as https://."""
     if isinstance(model_field, models.URLField):
         kwargs.setdefault("assume_scheme", "https")
     return model_field.formfield(**kwargs)
-
-
-class DateTimeLocalInput(forms.DateTimeInput):
-    """A browser date-and-time picker; the value is read in the site's time zone."""
-
-    input_type = "datetime-local"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 # ---------------------------------------------------------------- programs
@@ -85,21 +59,8 @@ class ProgramSettingsForm(forms.ModelForm):
 
     class Meta:
         model = Program
-        fields = [
-            "name",
-            "summary",
-            "description",
-            "funding_agency",
-            "payment_model",
-            "applicant_type",
-            "selection_method",
-            "co_payment_percent",
-            "claim_deadline_weeks",
-            "retention_period_months",
-            "training_window_months",
-            "claim_evidence",
-            "wage_floor",
-        ]
+        # The service's settings (programs.services.PROGRAM_FIELDS); the priority order is four fields here.
+        fields = [name for name in PROGRAM_FIELDS if name != "priority_order"]
         labels = {
             "co_payment_percent": _("Co-payment (percent)"),
             "claim_deadline_weeks": _("Claim deadline (weeks after completion)"),

@@ -26,7 +26,6 @@ from core.api import (
     service_action,
 )
 from core.exceptions import NotAllowed
-from core.idempotency import idempotent
 from reporting.exports import EXPORT_ROLES, export_job_create, export_jobs_sweep, exports_visible_to
 from reporting.models import ExportJob
 from reporting.serializers_exports import ExportJobCreateSerializer, ExportJobSerializer
@@ -56,14 +55,13 @@ class ExportViewSet(JsonViewSet):
         export_jobs_sweep(owner=actor(request))  # stale jobs are marked failed, so they can be retried
         return self.paginated(self.get_queryset(), ExportJobSerializer, context={"request": request})
 
-    @extend_schema(
+    @service_action(
         summary="Start an export",
         description="The file is written in the background; poll the job for progress, then download it.",
-        request=ExportJobCreateSerializer,
+        body=ExportJobCreateSerializer,
+        idempotent=True,
         responses={202: ExportJobSerializer, **error_answers(400, 401, 403)},
     )
-    @idempotent
-    @service_action(body=ExportJobCreateSerializer)
     def create(self, _none: None, data: dict[str, Any]) -> Response:
         # A bad filter raises Django's ValidationError: the API's exception handler answers 400.
         job = export_job_create(

@@ -10,14 +10,11 @@ from django.core.validators import RegexValidator
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DateInput
 from programs.models import Credential, FundingRound, Program
 from reporting.figures import ReportFilter, check_filter_dates
 
 SECTOR_PATTERN = r"^[0-9]{2,6}$"
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class DashboardFilterForm(forms.Form):

@@ -6,7 +6,6 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -25,7 +24,6 @@ from core.api import (
     user_may,
 )
 from core.exceptions import Conflict
-from core.idempotency import idempotent
 from employers import services
 from employers.api.common import EMPLOYER_SIDE_ROLES, staff_only
 from employers.filters import EmployerFilter
@@ -65,7 +63,7 @@ class EmployerViewSet(JsonViewSet):
     )
     def list(self, request: Request) -> Response:
         require(has_any_role(request.user, EMPLOYER_SIDE_ROLES))
-        return self.paginated(self.filter_queryset(self.get_queryset()), EmployerSerializer)
+        return self.filtered_page(EmployerSerializer)
 
     @extend_schema(
         summary="Read an employer",
@@ -75,64 +73,66 @@ class EmployerViewSet(JsonViewSet):
     def retrieve(self, request: Request, pk: str) -> Response:
         return Response(EmployerSerializer(self.visible(pk)).data)
 
-    @extend_schema(
+    @service_action(
         summary="Register an employer",
         description="Employer representatives only. The employer starts pending verification and the "
         "caller becomes its first representative. A registration number already registered is refused "
         "with a 400: ask that employer's representative to invite you instead.",
-        request=EmployerRegisterSerializer,
+        check=user_may(can_register_employer),
+        body=EmployerRegisterSerializer,
+        created=True,
+        idempotent=True,
         responses={201: EmployerSerializer, **error_answers(400, 401, 403)},
     )
-    @idempotent
-    @service_action(check=user_may(can_register_employer), body=EmployerRegisterSerializer, created=True)
     def create(self, _none: None, data: dict[str, Any]) -> Employer:
         return services.employer_register(actor=actor(self.request), **data)
 
-    @extend_schema(
+    @service_action(
         summary="Change an employer's details",
         description="Its representatives only. The registration number cannot change once the employer "
         "is verified; status has its own endpoints.",
-        request=EmployerUpdateSerializer,
+        check=may(can_edit_employer),
+        body=EmployerUpdateSerializer,
+        partial=True,
         responses={200: EmployerSerializer, **ACTION_ERRORS},
     )
-    @service_action(check=may(can_edit_employer), body=EmployerUpdateSerializer, partial=True)
     def partial_update(self, employer: Employer, data: dict[str, Any]) -> Employer:
         services.employer_update(actor=actor(self.request), employer=employer, **data)
         return employer
 
-    @extend_schema(
+    @service_action(
         summary="Verify an employer",
         description="Program managers and administrators, while it is pending (or suspended: see also "
         "reinstate). Only verified employers may have active pledges or apply to employer programs.",
-        request=EmployerReasonSerializer,
+        detail=True,
+        check=staff_only,
+        body=EmployerReasonSerializer,
         responses={200: EmployerSerializer, **ACTION_ERRORS},
     )
-    @action(detail=True, methods=["post"])
-    @service_action(check=staff_only, body=EmployerReasonSerializer)
     def verify(self, employer: Employer, data: dict[str, Any]) -> Employer:
         services.employer_verify(actor=actor(self.request), employer=employer, **data)
         return employer
 
-    @extend_schema(
+    @service_action(
         summary="Suspend an employer",
         description="Program managers and administrators, with a reason, while it is pending or verified.",
-        request=EmployerSuspendSerializer,
+        detail=True,
+        check=staff_only,
+        body=EmployerSuspendSerializer,
         responses={200: EmployerSerializer, **ACTION_ERRORS},
     )
-    @action(detail=True, methods=["post"])
-    @service_action(check=staff_only, body=EmployerSuspendSerializer)
     def suspend(self, employer: Employer, data: dict[str, Any]) -> Employer:
         services.employer_suspend(actor=actor(self.request), employer=employer, **data)
         return employer
 
-    @extend_schema(
+    @service_action(
         summary="Reinstate a suspended employer",
         description="Program managers and administrators: a suspended employer becomes verified again.",
-        request=EmployerReasonSerializer,
+        detail=True,
+        check=staff_only,
+        body=EmployerReasonSerializer,
         responses={200: EmployerSerializer, **ACTION_ERRORS},
     )
-    @action(detail=True, methods=["post"])
-    @service_action(check=staff_only, body=EmployerReasonSerializer)
     def reinstate(self, employer: Employer, data: dict[str, Any]) -> Employer:
         if employer.status != Employer.Status.SUSPENDED:
             raise Conflict(_("Only a suspended employer can be reinstated."))

@@ -4,7 +4,6 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from drf_spectacular.utils import extend_schema
-from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -20,7 +19,6 @@ from core.api import (
     require,
     service_action,
 )
-from core.idempotency import idempotent
 from employers import services
 from employers.api.common import EMPLOYER_SIDE_ROLES, representatives_only
 from employers.filters import JobRoleFilter
@@ -69,48 +67,51 @@ class JobRoleViewSet(JsonViewSet):
     )
     def list(self, request: Request) -> Response:
         require(has_any_role(request.user, EMPLOYER_SIDE_ROLES))
-        return self.paginated(self.filter_queryset(self.get_queryset()), JobRoleSerializer)
+        return self.filtered_page(JobRoleSerializer)
 
     @extend_schema(summary="Read a job role", responses={200: JobRoleSerializer, **READ_ERRORS})
     def retrieve(self, request: Request, pk: str) -> Response:
         return Response(JobRoleSerializer(self.visible(pk)).data)
 
-    @extend_schema(
+    @service_action(
         summary="Add a job role",
         description="A representative of the employer. Skills are ids from /api/v1/skills/; the "
         "occupation is an O*NET-SOC code from the catalog. A suspended employer cannot list roles (409).",
-        request=JobRoleCreateSerializer,
+        check=representatives_only,
+        body=JobRoleCreateSerializer,
+        with_request=True,
+        created=True,
+        idempotent=True,
         responses={201: JobRoleSerializer, **error_answers(400, 401, 403, 409)},
     )
-    @idempotent
-    @service_action(check=representatives_only, body=JobRoleCreateSerializer, with_request=True, created=True)
     def create(self, _none: None, data: dict[str, Any]) -> JobRole:
         employer = data.pop("employer")
         require(is_active_representative(self.request.user, employer))
         return services.job_role_save(actor=actor(self.request), employer=employer, **data)
 
-    @extend_schema(
+    @service_action(
         summary="Change a job role",
         description="A representative of the employer. Skills, when given, replace the old ones. The "
         "employer cannot change.",
-        request=JobRoleUpdateSerializer,
+        check=_acts_for_employer,
+        body=JobRoleUpdateSerializer,
+        partial=True,
+        bound=True,
+        with_request=True,
         responses={200: JobRoleSerializer, **ACTION_ERRORS},
-    )
-    @service_action(
-        check=_acts_for_employer, body=JobRoleUpdateSerializer, partial=True, bound=True, with_request=True
     )
     def partial_update(self, role: JobRole, data: dict[str, Any]) -> JobRole:
         services.job_role_save(actor=actor(self.request), employer=role.employer, job_role=role, **data)
         return role
 
-    @extend_schema(
+    @service_action(
         summary="Close a job role",
         description="A representative of the employer: it no longer takes candidates.",
-        request=JobRoleCloseSerializer,
+        detail=True,
+        check=_acts_for_employer,
+        body=JobRoleCloseSerializer,
         responses={200: JobRoleSerializer, **ACTION_ERRORS},
     )
-    @action(detail=True, methods=["post"])
-    @service_action(check=_acts_for_employer, body=JobRoleCloseSerializer)
     def close(self, role: JobRole, data: dict[str, Any]) -> JobRole:
         services.job_role_close(actor=actor(self.request), job_role=role, **data)
         return role

@@ -5,7 +5,6 @@ from typing import Any
 
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
-from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -22,7 +21,6 @@ from core.api import (
     require,
     service_action,
 )
-from core.idempotency import idempotent
 from employers import selectors, services
 from employers.api.common import EMPLOYER_SIDE_ROLES, representatives_only, staff_only
 from employers.filters import PledgeFilter
@@ -76,9 +74,7 @@ class PledgeViewSet(JsonViewSet):
     )
     def list(self, request: Request) -> Response:
         require(has_any_role(request.user, EMPLOYER_SIDE_ROLES))
-        return self.paginated(
-            self.filter_queryset(self.get_queryset()), PledgeSerializer, context=self._context()
-        )
+        return self.filtered_page(PledgeSerializer, context=self._context())
 
     @extend_schema(
         summary="Read a pledge, with its progress",
@@ -90,87 +86,92 @@ class PledgeViewSet(JsonViewSet):
     def retrieve(self, request: Request, pk: str) -> Response:
         return Response(self._present(pk))
 
-    @extend_schema(
+    @service_action(
         summary="Draft a pledge",
         description="A representative of the employer. At least one commitment above zero is needed to "
         "submit it. A suspended employer cannot make pledges (409).",
-        request=PledgeCreateSerializer,
+        check=representatives_only,
+        body=PledgeCreateSerializer,
+        with_request=True,
+        created=True,
+        idempotent=True,
         responses={201: PledgeSerializer, **error_answers(400, 401, 403, 409)},
     )
-    @idempotent
-    @service_action(check=representatives_only, body=PledgeCreateSerializer, with_request=True, created=True)
     def create(self, _none: None, data: dict[str, Any]) -> Pledge:
         employer = data.pop("employer")
         require(is_active_representative(self.request.user, employer))
         return services.pledge_create(actor=actor(self.request), employer=employer, **data)
 
-    @extend_schema(
+    @service_action(
         summary="Change a draft or returned pledge",
         description="A representative of the employer, while it is a draft or returned for changes.",
-        request=PledgeUpdateSerializer,
+        check=may(can_act_for_pledge),
+        body=PledgeUpdateSerializer,
+        partial=True,
+        bound=True,
         responses={200: PledgeSerializer, **ACTION_ERRORS},
     )
-    @service_action(check=may(can_act_for_pledge), body=PledgeUpdateSerializer, partial=True, bound=True)
     def partial_update(self, pledge: Pledge, data: dict[str, Any]) -> Pledge:
         services.pledge_update(actor=actor(self.request), pledge=pledge, **data)
         return pledge
 
-    @extend_schema(
+    @service_action(
         summary="Submit a pledge for verification",
         description="A representative of the employer, from draft or returned.",
-        request=None,
+        detail=True,
+        check=may(can_act_for_pledge),
         responses={200: PledgeSerializer, **ACTION_ERRORS},
     )
-    @action(detail=True, methods=["post"])
-    @service_action(check=may(can_act_for_pledge))
     def submit(self, pledge: Pledge, _data: dict[str, Any]) -> Pledge:
         services.pledge_submit(actor=actor(self.request), pledge=pledge)
         return pledge
 
-    @extend_schema(
+    @service_action(
         summary="Activate a submitted pledge",
         description="Program managers and administrators; the employer must be verified.",
-        request=PledgeReasonSerializer,
+        detail=True,
+        check=staff_only,
+        body=PledgeReasonSerializer,
         responses={200: PledgeSerializer, **ACTION_ERRORS},
     )
-    @action(detail=True, methods=["post"])
-    @service_action(check=staff_only, body=PledgeReasonSerializer)
     def activate(self, pledge: Pledge, data: dict[str, Any]) -> Pledge:
         services.pledge_activate(actor=actor(self.request), pledge=pledge, **data)
         return pledge
 
-    @extend_schema(
+    @service_action(
         summary="Return a submitted pledge for changes",
         description="Program managers and administrators, with what to change.",
-        request=PledgeReturnSerializer,
+        detail=True,
+        url_path="return",
+        url_name="return",
+        check=staff_only,
+        body=PledgeReturnSerializer,
         responses={200: PledgeSerializer, **ACTION_ERRORS},
     )
-    @action(detail=True, methods=["post"], url_path="return", url_name="return")
-    @service_action(check=staff_only, body=PledgeReturnSerializer)
     def return_(self, pledge: Pledge, data: dict[str, Any]) -> Pledge:
         services.pledge_return(actor=actor(self.request), pledge=pledge, **data)
         return pledge
 
-    @extend_schema(
+    @service_action(
         summary="Mark an active pledge fulfilled",
         description="Program managers and administrators, once verified figures meet every target set.",
-        request=PledgeReasonSerializer,
+        detail=True,
+        check=staff_only,
+        body=PledgeReasonSerializer,
         responses={200: PledgeSerializer, **ACTION_ERRORS},
     )
-    @action(detail=True, methods=["post"])
-    @service_action(check=staff_only, body=PledgeReasonSerializer)
     def fulfil(self, pledge: Pledge, data: dict[str, Any]) -> Pledge:
         services.pledge_fulfil(actor=actor(self.request), pledge=pledge, **data)
         return pledge
 
-    @extend_schema(
+    @service_action(
         summary="Withdraw a pledge",
         description="A representative of the employer, before it is fulfilled or lapsed.",
-        request=PledgeReasonSerializer,
+        detail=True,
+        check=may(can_act_for_pledge),
+        body=PledgeReasonSerializer,
         responses={200: PledgeSerializer, **ACTION_ERRORS},
     )
-    @action(detail=True, methods=["post"])
-    @service_action(check=may(can_act_for_pledge), body=PledgeReasonSerializer)
     def withdraw(self, pledge: Pledge, data: dict[str, Any]) -> Pledge:
         services.pledge_withdraw(actor=actor(self.request), pledge=pledge, **data)
         return pledge

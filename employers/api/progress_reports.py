@@ -28,7 +28,6 @@ from core.api import (
     require,
     service_action,
 )
-from core.idempotency import idempotent
 from core.parsers import MultiPartParser
 from core.uploads import CONTENT_TYPES, EXTENSIONS
 from employers import services
@@ -99,16 +98,18 @@ class ProgressReportViewSet(JsonViewSet):
     def retrieve(self, request: Request, pledge_id: str, pk: str) -> Response:
         return Response(self.present(self.visible(pk)))
 
-    @extend_schema(
+    @service_action(
         summary="Report a quarter's progress (multipart)",
         description="A representative of the employer, while the pledge is active: the quarter's "
         "figures and the payroll extract that backs them. A quarter returned for correction is "
         "corrected by submitting it again.",
-        request={"multipart/form-data": ProgressReportCreateSerializer},
+        check=may(can_act_for_pledge),
+        body=ProgressReportCreateSerializer,
+        multipart=True,
+        created=True,
+        idempotent=True,
         responses={201: ProgressReportSerializer, **ACTION_ERRORS},
     )
-    @idempotent
-    @service_action(check=may(can_act_for_pledge), body=ProgressReportCreateSerializer, created=True)
     def create(self, pledge: Pledge, data: dict[str, Any]) -> ProgressReport:
         return services.progress_report_submit(actor=actor(self.request), pledge=pledge, **data)
 
@@ -120,28 +121,32 @@ class ProgressReportViewSet(JsonViewSet):
             return [MultiPartParser()]
         return super().get_parsers()
 
-    @extend_schema(
+    @service_action(
         summary="Verify a progress report",
         description="Program managers and administrators: confirm the reported figures or correct "
         "them (a figure left out is confirmed as reported). Only verified figures count toward "
         "attainment.",
-        request=ProgressReportVerifySerializer,
+        detail=True,
+        check=staff_only,
+        body=ProgressReportVerifySerializer,
+        answer="present_read_again",
         responses={200: ProgressReportSerializer, **ACTION_ERRORS},
     )
-    @action(detail=True, methods=["post"])
-    @service_action(check=staff_only, body=ProgressReportVerifySerializer, answer="present_read_again")
     def verify(self, report: ProgressReport, data: dict[str, Any]) -> ProgressReport:
         services.progress_report_verify(actor=actor(self.request), report=report, **data)
         return report
 
-    @extend_schema(
+    @service_action(
         summary="Return a progress report for correction",
         description="Program managers and administrators, with what to correct.",
-        request=ProgressReportReturnSerializer,
+        detail=True,
+        url_path="return",
+        url_name="return",
+        check=staff_only,
+        body=ProgressReportReturnSerializer,
+        answer="present_read_again",
         responses={200: ProgressReportSerializer, **ACTION_ERRORS},
     )
-    @action(detail=True, methods=["post"], url_path="return", url_name="return")
-    @service_action(check=staff_only, body=ProgressReportReturnSerializer, answer="present_read_again")
     def return_(self, report: ProgressReport, data: dict[str, Any]) -> ProgressReport:
         services.progress_report_return(actor=actor(self.request), report=report, **data)
         return report

@@ -5,7 +5,6 @@ from typing import Any
 
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
-from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -21,7 +20,6 @@ from core.api import (
     require,
     service_action,
 )
-from core.idempotency import idempotent
 from employers import services
 from employers.models import Employer, Representative, RepresentativeInvitation
 from employers.permissions import can_verify_employers, employers_visible_to, is_active_representative
@@ -83,33 +81,30 @@ class RepresentativeViewSet(JsonViewSet):
     def list(self, request: Request, employer_id: str) -> Response:
         return self.paginated(self.get_queryset(), RepresentativeSerializer)
 
-    @extend_schema(
+    @service_action(
         summary="Invite a colleague to act for the employer",
         description="The employer's representatives. An email with a link goes to the address; the "
         "colleague accepts it at /api/v1/employer-invitations/accept/ (or on the web page) within 7 days, "
         "signed in with that address.",
-        request=RepresentativeInviteSerializer,
-        responses={201: RepresentativeInvitationSerializer, **ACTION_ERRORS},
-    )
-    @idempotent
-    @service_action(
         check=may(is_active_representative),
         body=RepresentativeInviteSerializer,
         created=True,
+        idempotent=True,
         answer="present_invitation",
+        responses={201: RepresentativeInvitationSerializer, **ACTION_ERRORS},
     )
     def create(self, employer: Employer, data: dict[str, Any]) -> RepresentativeInvitation:
         return services.representative_invite(actor=actor(self.request), employer=employer, **data)
 
-    @extend_schema(
+    @service_action(
         summary="Remove a representative",
         description="The employer's representatives (or program managers and administrators), with a "
         "reason kept on record. The last representative cannot be removed.",
-        request=RepresentativeRemoveSerializer,
+        detail=True,
+        check=_staff_or_fellow_representative,
+        body=RepresentativeRemoveSerializer,
         responses={200: RepresentativeSerializer, **ACTION_ERRORS},
     )
-    @action(detail=True, methods=["post"])
-    @service_action(check=_staff_or_fellow_representative, body=RepresentativeRemoveSerializer)
     def remove(self, representative: Representative, data: dict[str, Any]) -> Representative:
         services.representative_remove(actor=actor(self.request), representative=representative, **data)
         return representative
@@ -123,15 +118,15 @@ class EmployerInvitationViewSet(JsonViewSet):
     filter_backends: list[Any] = []
     pagination_class = None
 
-    @extend_schema(
+    @service_action(
         summary="Accept an invitation to act for an employer",
         description="Signed in with the invited email address, within 7 days, once. Returns the new "
         "representative record (its employer is then in your /api/v1/employers/).",
-        request=RepresentativeInvitationAcceptSerializer,
+        detail=False,
+        body=RepresentativeInvitationAcceptSerializer,
+        created=True,
         responses={201: RepresentativeSerializer, **error_answers(400, 401, 403, 409)},
     )
-    @action(detail=False, methods=["post"])
-    @service_action(body=RepresentativeInvitationAcceptSerializer, created=True)
     def accept(self, _none: None, data: dict[str, Any]) -> Representative:
         return services.invitation_accept(actor=actor(self.request), **data)
 

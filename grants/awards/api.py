@@ -25,7 +25,6 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -46,8 +45,6 @@ from core.api import (
 )
 from core.exceptions import Conflict
 from core.filters import id_filter
-from core.idempotency import idempotent
-from core.parsers import MultiPartParser
 from grants.applications.api.common import applicant_side_only
 from grants.applications.serializers import ApplicationSerializer, ApplicationStaffSerializer
 from grants.awards import outcomes as services_outcomes
@@ -82,19 +79,19 @@ class AwardActionsMixin:
 
     request: Any
 
-    @extend_schema(
+    @service_action(
         summary="Confirm enrolment with the provider",
         description="The applicant side of an approved award, with the day the training starts (not "
         "before the application was submitted, nor after the training deadline).",
-        request=EnrolSerializer,
+        detail=True,
+        check=applicant_side_only,
+        body=EnrolSerializer,
         responses={200: ApplicationSerializer, **ACTION_ERRORS},
     )
-    @action(detail=True, methods=["post"])
-    @service_action(check=applicant_side_only, body=EnrolSerializer)
     def enrol(self, application: Application, data: dict[str, Any]) -> Application:
         return services_awards.award_enrol(actor=actor(self.request), application=application, **data)
 
-    @extend_schema(
+    @service_action(
         summary="Claim completion, with evidence (multipart)",
         description="The applicant side of an enrolled award. The evidence the program asks for "
         "(`claim_evidence`): a certificate (PDF, PNG or JPEG, checked by content), an Open Badges 3.0 "
@@ -102,13 +99,15 @@ class AwardActionsMixin:
         "amount, proof of payment, the annual wage where the program sets a floor, and for retention "
         "grants the employer's `employed_through` date. A badge that fails a check is refused with a 400 "
         "naming the check, and nothing is stored.",
-        request={"multipart/form-data": ClaimCompletionSerializer},
+        detail=True,
+        url_path="claim-completion",
+        check=applicant_side_only,
+        body=ClaimCompletionSerializer,
+        multipart=True,
+        created=True,
+        idempotent=True,
+        answer="present_claim",
         responses={201: ClaimSerializer, **ACTION_ERRORS},
-    )
-    @action(detail=True, methods=["post"], url_path="claim-completion", parser_classes=[MultiPartParser])
-    @idempotent
-    @service_action(
-        check=applicant_side_only, body=ClaimCompletionSerializer, created=True, answer="present_claim"
     )
     def claim_completion(self, application: Application, data: dict[str, Any]) -> CompletionClaim:
         return services_awards.completion_claim(actor=actor(self.request), application=application, **data)
@@ -116,45 +115,47 @@ class AwardActionsMixin:
     def present_claim(self, claim: CompletionClaim) -> dict[str, Any]:
         return ClaimSerializer(_claim_for_output(claim.pk), context={"request": self.request}).data
 
-    @extend_schema(
+    @service_action(
         summary="Verify the open completion claim",
         description="A manager of the program or a finance officer. A badge is checked again now. The "
         "award moves to completion_verified; outcome follow-ups are scheduled.",
-        request=CompletionNoteSerializer,
+        detail=True,
+        url_path="verify-completion",
+        check=may(can_verify_completion),
+        body=CompletionNoteSerializer,
         responses={200: ApplicationStaffSerializer, **ACTION_ERRORS},
     )
-    @action(detail=True, methods=["post"], url_path="verify-completion")
-    @service_action(check=may(can_verify_completion), body=CompletionNoteSerializer)
     def verify_completion(self, application: Application, data: dict[str, Any]) -> Application:
         claim = services_awards.completion_verify(
             actor=actor(self.request), claim=_open_claim(application), **data
         )
         return claim.application
 
-    @extend_schema(
+    @service_action(
         summary="Reject the open completion claim",
         description="A manager of the program or a finance officer, with a reason the applicant reads. "
         "The award returns to enrolled, so a better claim can be made.",
-        request=ReasonRequiredSerializer,
+        detail=True,
+        url_path="reject-completion",
+        check=may(can_verify_completion),
+        body=ReasonRequiredSerializer,
         responses={200: ApplicationStaffSerializer, **ACTION_ERRORS},
     )
-    @action(detail=True, methods=["post"], url_path="reject-completion")
-    @service_action(check=may(can_verify_completion), body=ReasonRequiredSerializer)
     def reject_completion(self, application: Application, data: dict[str, Any]) -> Application:
         claim = services_awards.completion_reject(
             actor=actor(self.request), claim=_open_claim(application), **data
         )
         return claim.application
 
-    @extend_schema(
+    @service_action(
         summary="Cancel an award before payment",
         description="The applicant side before claiming completion; a manager of the program until "
         "payment is made. The award's money returns to the budget.",
-        request=ReasonRequiredSerializer,
+        detail=True,
+        check=may(can_cancel_award),
+        body=ReasonRequiredSerializer,
         responses={200: ApplicationSerializer, **ACTION_ERRORS},
     )
-    @action(detail=True, methods=["post"])
-    @service_action(check=may(can_cancel_award), body=ReasonRequiredSerializer)
     def cancel(self, application: Application, data: dict[str, Any]) -> Application:
         return services_awards.award_cancel(actor=actor(self.request), application=application, **data)
 
@@ -226,8 +227,7 @@ class ClaimViewSet(JsonViewSet):
         responses={200: ClaimSerializer(many=True), **LIST_ERRORS},
     )
     def list(self, request: Request) -> Response:
-        queryset = self.filter_queryset(self.get_queryset())
-        return self.paginated(queryset, ClaimSerializer, context={"request": request})
+        return self.filtered_page(ClaimSerializer, context={"request": request})
 
     @extend_schema(summary="Read a completion claim", responses={200: ClaimSerializer, **READ_ERRORS})
     def retrieve(self, request: Request, pk: str) -> Response:
@@ -286,7 +286,7 @@ class OutcomeViewSet(JsonViewSet):
         responses={200: OutcomeSerializer(many=True), **error_answers(400, 401, 403, 404)},
     )
     def list(self, request: Request) -> Response:
-        return self.paginated(self.filter_queryset(self.get_queryset()), OutcomeSerializer)
+        return self.filtered_page(OutcomeSerializer)
 
     @extend_schema(
         summary="Read an outcome", responses={200: OutcomeSerializer, **error_answers(401, 403, 404)}
@@ -294,37 +294,31 @@ class OutcomeViewSet(JsonViewSet):
     def retrieve(self, request: Request, pk: str) -> Response:
         return Response(OutcomeSerializer(self.visible(pk)).data)
 
-    @extend_schema(
+    @service_action(
         summary="Report your outcome after training",
         description="The worker whose completion was verified, answering a follow-up question (`follow_up`) "
         "or on their own. Stored as self-reported; a correction is a new outcome.",
-        request=OutcomeReportSerializer,
-        responses={201: OutcomeSerializer, **error_answers(400, 401, 403, 409)},
-    )
-    @idempotent
-    @service_action(
         check=user_may(lambda user: has_role(user, Role.WORKER)),
         body=OutcomeReportSerializer,
         with_request=True,
         created=True,
+        idempotent=True,
+        responses={201: OutcomeSerializer, **error_answers(400, 401, 403, 409)},
     )
     def create(self, _none: None, data: dict[str, Any]) -> Outcome:
         return services_outcomes.outcome_report(actor=actor(self.request), **data)
 
-    @extend_schema(
+    @service_action(
         summary="Record a verified outcome",
         description="A manager of the program, after checking a record (wage records, the employer): a new "
         "outcome with the source `verified`; earlier answers stay as they were.",
-        request=OutcomeVerifiedSerializer,
-        responses={201: OutcomeSerializer, **error_answers(400, 401, 403, 409)},
-    )
-    @action(detail=False, methods=["post"])
-    @idempotent
-    @service_action(
+        detail=False,
         check=user_may(lambda user: has_role(user, Role.PROGRAM_MANAGER)),
         body=OutcomeVerifiedSerializer,
         with_request=True,
         created=True,
+        idempotent=True,
+        responses={201: OutcomeSerializer, **error_answers(400, 401, 403, 409)},
     )
     def verified(self, _none: None, data: dict[str, Any]) -> Outcome:
         return services_outcomes.outcome_verify(actor=actor(self.request), **data)

@@ -8,7 +8,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from grants.applications.forms.applicant import DateInput, money_field, upload_hint
+from core.forms import DateInput, money_field
+from grants.applications.forms.applicant import upload_hint
 from grants.awards.services import MAX_BADGE_LENGTH
 from grants.models import Outcome
 from programs.models import Program

@@ -14,7 +14,6 @@ from django.core.exceptions import ValidationError
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
-from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -30,7 +29,6 @@ from core.api import (
     require,
     service_action,
 )
-from core.idempotency import idempotent
 from employers.api.common import representatives_only
 from employers.models import CandidateInvitation, Hire, JobRole, Representative
 from employers.permissions import hires_visible_to, job_roles_visible_to
@@ -112,17 +110,18 @@ class MatchViewSet(JsonViewSet):
         rows: Any = roles_for_worker(worker) if has_opted_in(worker) else JobRole.objects.none()
         return self.paginated(rows, MatchedRoleSerializer)
 
-    @extend_schema(
+    @service_action(
         summary="Invite a candidate to apply",
         description="A representative of the role's employer (verified, with an active pledge) invites "
         "one of the role's candidates; the worker gets a notice. Inviting the same person twice, or to a "
         "closed role, is a 409.",
-        request=InviteSerializer,
+        detail=False,
+        check=representatives_only,
+        body=InviteSerializer,
+        created=True,
+        idempotent=True,
         responses={201: InvitationSerializer, **error_answers(400, 401, 403, 404, 409)},
     )
-    @action(detail=False, methods=["post"])
-    @idempotent
-    @service_action(check=representatives_only, body=InviteSerializer, created=True)
     def invite(self, _none: None, data: dict[str, Any]) -> CandidateInvitation:
         role = _candidate_role(self.request.user, data["job_role"])
         return candidate_invite(
@@ -160,16 +159,17 @@ class HireViewSet(JsonViewSet):
         require(has_any_role(request.user, HIRE_LIST_ROLES))
         return self.paginated(_hires(request.user), HireSerializer)
 
-    @extend_schema(
+    @service_action(
         summary="Record a hire",
         description="A representative of the role's employer (verified, with an active pledge) records "
         "that they hired one of the role's candidates. The answer carries the outcome recorded on the "
         "worker's funded credential (`outcome`, or null). A hire already recorded is a 409.",
-        request=HireCreateSerializer,
+        check=representatives_only,
+        body=HireCreateSerializer,
+        created=True,
+        idempotent=True,
         responses={201: HireSerializer, **error_answers(400, 401, 403, 404, 409)},
     )
-    @idempotent
-    @service_action(check=representatives_only, body=HireCreateSerializer, created=True)
     def create(self, _none: None, data: dict[str, Any]) -> Hire:
         role = _candidate_role(self.request.user, data.pop("job_role"))
         hire, _outcome = candidate_hire_record(

@@ -32,8 +32,6 @@ from core.api import (
     user_may,
 )
 from core.filters import id_filter
-from core.idempotency import idempotent
-from core.parsers import MultiPartParser
 from grants.awards.serializers import ReasonOptionalSerializer
 from grants.models import (
     Clawback,
@@ -128,7 +126,7 @@ class PaymentViewSet(_FinanceOnlyViewSet):
         responses={200: PaymentSerializer(many=True), **error_answers(400, 401, 403, 404)},
     )
     def list(self, request: Request) -> Response:
-        return self.paginated(self.filter_queryset(self.get_queryset()), PaymentSerializer)
+        return self.filtered_page(PaymentSerializer)
 
     @extend_schema(
         summary="Read a payment, with its events",
@@ -137,35 +135,35 @@ class PaymentViewSet(_FinanceOnlyViewSet):
     def retrieve(self, request: Request, pk: str) -> Response:
         return Response(PaymentDetailSerializer(self.visible(pk)).data)
 
-    @extend_schema(
+    @service_action(
         summary="Approve paying an award's verified claim",
         description="Finance officers. Maker-checker: whoever verified the claim cannot approve its payment "
         "(a 403 with the reason). The amount is the award, or the invoice when smaller; the payee follows "
         "the program's payment model. Approving again returns the same payment with a 200, marked "
         "`Idempotent-Replayed: true`.",
-        request=PaymentApproveSerializer,
-        extensions={"x-replayable": True},
+        body=PaymentApproveSerializer,
+        with_request=True,
+        created=True,
+        replayable=True,
+        idempotent=True,
         responses={
             201: PaymentDetailSerializer,
             200: OpenApiResponse(PaymentDetailSerializer, description="Already approved: the same payment."),
             **error_answers(400, 401, 403, 409),
         },
     )
-    @idempotent
-    @service_action(body=PaymentApproveSerializer, with_request=True, created=True, replayable=True)
     def create(self, _none: None, data: dict[str, Any]) -> tuple[Payment, bool]:
         return services_payments.payment_approve(actor=actor(self.request), application=data["application"])
 
-    @extend_schema(
+    @service_action(
         summary="Retry a failed payment",
         description="Finance officers. The payment waits for a new batch. Retrying one that is not failed "
         "(already retried, or paid) returns it unchanged, marked `Idempotent-Replayed: true`.",
-        request=ReasonOptionalSerializer,
-        extensions={"x-replayable": True},
+        detail=True,
+        body=ReasonOptionalSerializer,
+        replayable=True,
         responses={200: PaymentDetailSerializer, **ACTION_ERRORS},
     )
-    @action(detail=True, methods=["post"])
-    @service_action(body=ReasonOptionalSerializer, replayable=True)
     def retry(self, payment: Payment, data: dict[str, Any]) -> tuple[Payment, bool]:
         _payment, retried = services_payments.payment_retry(
             actor=actor(self.request), payment=payment, **data
@@ -216,7 +214,7 @@ class PaymentBatchViewSet(_FinanceOnlyViewSet):
         responses={200: BatchSerializer(many=True), **error_answers(400, 401, 403, 404)},
     )
     def list(self, request: Request) -> Response:
-        return self.paginated(self.filter_queryset(self.get_queryset()), BatchSerializer)
+        return self.filtered_page(BatchSerializer)
 
     @extend_schema(
         summary="Read a payment batch, with its payments",
@@ -225,16 +223,17 @@ class PaymentBatchViewSet(_FinanceOnlyViewSet):
     def retrieve(self, request: Request, pk: str) -> Response:
         return Response(BatchDetailSerializer(self.visible(pk)).data)
 
-    @extend_schema(
+    @service_action(
         summary="Put approved payments into a new draft batch",
         description="Finance officers. The payments given (ids), or every approved payment in the currency. "
         "Each payment's result is reported; those no longer approved or in another currency are left out. "
         "If none can be added, a 400 lists why.",
-        request=BatchCreateSerializer,
+        body=BatchCreateSerializer,
+        created=True,
+        idempotent=True,
+        answer="present_result",
         responses={201: BatchResultSerializer, **error_answers(400, 401, 403)},
     )
-    @idempotent
-    @service_action(body=BatchCreateSerializer, created=True, answer="present_result")
     def create(self, _none: None, data: dict[str, Any]) -> services_payments.BatchResult:
         ids = data.get("payments")
         return services_payments.payment_batch_create(
@@ -285,43 +284,41 @@ class PaymentBatchViewSet(_FinanceOnlyViewSet):
         response["Cache-Control"] = "no-store"
         return response
 
-    @extend_schema(
+    @service_action(
         summary="Mark the exported batch as sent to the finance system",
         description="Finance officers. Its payments become sent. Marking it again changes nothing, and "
         "the answer is marked `Idempotent-Replayed: true`.",
-        request=None,
-        extensions={"x-replayable": True},
+        detail=True,
+        replayable=True,
         responses={200: BatchDetailSerializer, **error_answers(401, 403, 404, 409)},
     )
-    @action(detail=True, methods=["post"])
-    @service_action(replayable=True)
     def send(self, batch: PaymentBatch, _data: dict[str, Any]) -> tuple[PaymentBatch, bool]:
         _batch, marked = services_payments.payment_batch_mark_sent(actor=actor(self.request), batch=batch)
         return batch, marked
 
-    @extend_schema(
+    @service_action(
         summary="Discard a draft batch",
         description="Finance officers, before export: its payments wait for another batch. Nothing is "
         "deleted.",
-        request=ReasonOptionalSerializer,
+        detail=True,
+        body=ReasonOptionalSerializer,
         responses={200: BatchDetailSerializer, **ACTION_ERRORS},
     )
-    @action(detail=True, methods=["post"])
-    @service_action(body=ReasonOptionalSerializer)
     def discard(self, batch: PaymentBatch, data: dict[str, Any]) -> PaymentBatch:
         services_payments.payment_batch_discard(actor=actor(self.request), batch=batch, **data)
         return batch
 
-    @extend_schema(
+    @service_action(
         summary="Reconcile a sent batch with the finance system's results (multipart)",
         description="Finance officers. Each row is matched by payment reference and recorded paid or failed; "
         "each row's result is reported. Rows already recorded the same way change nothing, so the same "
         "file can be sent again safely.",
-        request={"multipart/form-data": ReconcileSerializer},
+        detail=True,
+        body=ReconcileSerializer,
+        multipart=True,
+        answer="present_result",
         responses={200: BatchResultSerializer, **ACTION_ERRORS},
     )
-    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
-    @service_action(body=ReconcileSerializer, answer="present_result")
     def reconcile(self, batch: PaymentBatch, data: dict[str, Any]) -> services_payments.BatchResult:
         return services_payments.payment_batch_reconcile(
             actor=actor(self.request), batch=batch, content=data["file"]
@@ -358,22 +355,22 @@ class ClawbackViewSet(JsonViewSet):
         responses={200: ClawbackSerializer(many=True), **LIST_ERRORS},
     )
     def list(self, request: Request) -> Response:
-        return self.paginated(self.filter_queryset(self.get_queryset()), ClawbackSerializer)
+        return self.filtered_page(ClawbackSerializer)
 
     @extend_schema(summary="Read a clawback", responses={200: ClawbackSerializer, **READ_ERRORS})
     def retrieve(self, request: Request, pk: str) -> Response:
         return Response(ClawbackSerializer(self.visible(pk)).data)
 
-    @extend_schema(
+    @service_action(
         summary="Record a clawback on a paid award",
         description="Finance officers, with a reason code and an explanation the worker reads; at most what "
         "was paid and not yet recovered. Writes a clawback ledger entry.",
-        request=ClawbackCreateSerializer,
+        check=user_may(can_handle_payments),
+        body=ClawbackCreateSerializer,
+        with_request=True,
+        created=True,
+        idempotent=True,
         responses={201: ClawbackSerializer, **error_answers(400, 401, 403, 409)},
-    )
-    @idempotent
-    @service_action(
-        check=user_may(can_handle_payments), body=ClawbackCreateSerializer, with_request=True, created=True
     )
     def create(self, _none: None, data: dict[str, Any]) -> Clawback:
         return services_payments.clawback_record(actor=actor(self.request), **data)

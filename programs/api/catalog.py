@@ -6,7 +6,6 @@ from django.db.models import QuerySet
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -21,7 +20,6 @@ from core.api import (
     service_action,
     user_may,
 )
-from core.idempotency import idempotent
 from programs import services
 from programs.api_selectors import (
     CredentialRequestFilter,
@@ -94,30 +92,32 @@ class CredentialViewSet(JsonViewSet):
         responses={200: CredentialSerializer(many=True), **LIST_ERRORS},
     )
     def list(self, request: Request) -> Response:
-        return self.paginated(self.filter_queryset(self.get_queryset()), CredentialSerializer)
+        return self.filtered_page(CredentialSerializer)
 
     @extend_schema(summary="Read a credential", responses={200: CredentialDetailSerializer, **READ_ERRORS})
     def retrieve(self, request: Request, pk: str) -> Response:
         return Response(self._present(pk))
 
-    @extend_schema(
+    @service_action(
         summary="Add a credential to the catalog",
         description="Program managers only.",
-        request=CredentialWriteSerializer,
+        check=catalog_managers_only,
+        body=CredentialWriteSerializer,
+        created=True,
+        idempotent=True,
         responses={201: CredentialDetailSerializer, **error_answers(400, 401, 403)},
     )
-    @idempotent
-    @service_action(check=catalog_managers_only, body=CredentialWriteSerializer, created=True)
     def create(self, _none: None, data: dict[str, Any]) -> Credential:
         return services.credential_save(actor=actor(self.request), **data)
 
-    @extend_schema(
+    @service_action(
         summary="Change a catalog credential",
         description="Program managers only. Occupation codes and skills, when given, replace the old ones.",
-        request=CredentialWriteSerializer,
+        check=catalog_managers_only,
+        body=CredentialWriteSerializer,
+        partial=True,
         responses={200: CredentialDetailSerializer, **error_answers(400, 401, 403, 404)},
     )
-    @service_action(check=catalog_managers_only, body=CredentialWriteSerializer, partial=True)
     def partial_update(self, credential: Credential, data: dict[str, Any]) -> Credential:
         services.credential_save(actor=actor(self.request), credential=credential, **data)
         return credential
@@ -140,30 +140,33 @@ class ProviderViewSet(JsonViewSet):
         summary="List training providers", responses={200: ProviderSerializer(many=True), **LIST_ERRORS}
     )
     def list(self, request: Request) -> Response:
-        return self.paginated(self.filter_queryset(self.get_queryset()), ProviderSerializer)
+        return self.filtered_page(ProviderSerializer)
 
     @extend_schema(summary="Read a training provider", responses={200: ProviderSerializer, **READ_ERRORS})
     def retrieve(self, request: Request, pk: str) -> Response:
         return Response(self.present(self.visible(pk)))
 
-    @extend_schema(
+    @service_action(
         summary="Add a training provider",
         description="Program managers only.",
-        request=ProviderWriteSerializer,
+        check=catalog_managers_only,
+        body=ProviderWriteSerializer,
+        created=True,
+        idempotent=True,
         responses={201: ProviderSerializer, **error_answers(400, 401, 403)},
     )
-    @idempotent
-    @service_action(check=catalog_managers_only, body=ProviderWriteSerializer, created=True)
     def create(self, _none: None, data: dict[str, Any]) -> TrainingProvider:
         return services.provider_save(actor=actor(self.request), **data)
 
-    @extend_schema(
+    @service_action(
         summary="Change a training provider",
         description="Program managers only.",
-        request=ProviderWriteSerializer,
+        check=catalog_managers_only,
+        body=ProviderWriteSerializer,
+        partial=True,
+        bound=True,
         responses={200: ProviderSerializer, **error_answers(400, 401, 403, 404)},
     )
-    @service_action(check=catalog_managers_only, body=ProviderWriteSerializer, partial=True, bound=True)
     def partial_update(self, provider: TrainingProvider, data: dict[str, Any]) -> TrainingProvider:
         return services.provider_save(actor=actor(self.request), provider=provider, **data)
 
@@ -183,20 +186,21 @@ class SkillViewSet(JsonViewSet):
 
     @extend_schema(summary="List skills", responses={200: SkillSerializer(many=True), **LIST_ERRORS})
     def list(self, request: Request) -> Response:
-        return self.paginated(self.filter_queryset(self.get_queryset()), SkillSerializer)
+        return self.filtered_page(SkillSerializer)
 
     @extend_schema(summary="Read a skill", responses={200: SkillSerializer, **READ_ERRORS})
     def retrieve(self, request: Request, pk: str) -> Response:
         return Response(self.present(self.visible(pk)))
 
-    @extend_schema(
+    @service_action(
         summary="Add a skill",
         description="Program managers only. A skill is unique per taxonomy, version and code.",
-        request=SkillWriteSerializer,
+        check=catalog_managers_only,
+        body=SkillWriteSerializer,
+        created=True,
+        idempotent=True,
         responses={201: SkillSerializer, **error_answers(400, 401, 403)},
     )
-    @idempotent
-    @service_action(check=catalog_managers_only, body=SkillWriteSerializer, created=True)
     def create(self, _none: None, data: dict[str, Any]) -> Skill:
         return services.skill_save(actor=actor(self.request), **data)
 
@@ -220,7 +224,7 @@ class CredentialRequestViewSet(JsonViewSet):
         responses={200: CredentialRequestSerializer(many=True), **LIST_ERRORS},
     )
     def list(self, request: Request) -> Response:
-        return self.paginated(self.filter_queryset(self.get_queryset()), CredentialRequestSerializer)
+        return self.filtered_page(CredentialRequestSerializer)
 
     @extend_schema(
         summary="Read a credential request", responses={200: CredentialRequestSerializer, **READ_ERRORS}
@@ -228,43 +232,40 @@ class CredentialRequestViewSet(JsonViewSet):
     def retrieve(self, request: Request, pk: str) -> Response:
         return Response(CredentialRequestSerializer(self.visible(pk)).data)
 
-    @extend_schema(
+    @service_action(
         summary="Request a credential that is not listed",
         description="Workers and employer representatives. A syllabus file can be added on the web page.",
-        request=CredentialRequestCreateSerializer,
-        responses={201: CredentialRequestSerializer, **error_answers(400, 401, 403)},
-    )
-    @idempotent
-    @service_action(
         check=user_may(can_request_credential),
         body=CredentialRequestCreateSerializer,
         with_request=True,
         created=True,
+        idempotent=True,
+        responses={201: CredentialRequestSerializer, **error_answers(400, 401, 403)},
     )
     def create(self, _none: None, data: dict[str, Any]) -> CredentialRequest:
         return services.credential_request_submit(actor=actor(self.request), **data)
 
-    @extend_schema(
+    @service_action(
         summary="Approve a request into the catalog",
         description="Program managers only: point the request at the catalog credential made or found "
         "for it.",
-        request=CredentialRequestApproveSerializer,
+        detail=True,
+        check=catalog_managers_only,
+        body=CredentialRequestApproveSerializer,
         responses={200: CredentialRequestSerializer, **error_answers(400, 401, 403, 404, 409)},
     )
-    @action(detail=True, methods=["post"])
-    @service_action(check=catalog_managers_only, body=CredentialRequestApproveSerializer)
     def approve(self, credential_request: CredentialRequest, data: dict[str, Any]) -> CredentialRequest:
         services.credential_request_approve(actor=actor(self.request), request=credential_request, **data)
         return credential_request
 
-    @extend_schema(
+    @service_action(
         summary="Decline a request",
         description="Program managers only; the requester reads the reason.",
-        request=CredentialRequestDeclineSerializer,
+        detail=True,
+        check=catalog_managers_only,
+        body=CredentialRequestDeclineSerializer,
         responses={200: CredentialRequestSerializer, **error_answers(400, 401, 403, 404, 409)},
     )
-    @action(detail=True, methods=["post"])
-    @service_action(check=catalog_managers_only, body=CredentialRequestDeclineSerializer)
     def decline(self, credential_request: CredentialRequest, data: dict[str, Any]) -> CredentialRequest:
         services.credential_request_decline(actor=actor(self.request), request=credential_request, **data)
         return credential_request

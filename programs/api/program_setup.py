@@ -11,7 +11,6 @@ from rest_framework.response import Response
 
 from accounts.permissions import get_visible_or_404
 from core.api import LIST_ERRORS, READ_ERRORS, JsonViewSet, actor, error_answers, require, service_action
-from core.idempotency import idempotent
 from programs import services
 from programs.api_selectors import (
     program_cap_rules,
@@ -105,23 +104,24 @@ class ProgramRoundViewSet(ProgramChildViewSet):
     def retrieve(self, request: Request, program_code: str, pk: str) -> Response:
         return Response(self.present(self.visible(pk)))
 
-    @extend_schema(
+    @service_action(
         summary="Add a funding round",
         description="Rounds of a program may not overlap; a round closes after it opens.",
-        request=FundingRoundWriteSerializer,
+        body=FundingRoundWriteSerializer,
+        created=True,
+        idempotent=True,
         responses={201: FundingRoundSerializer, **error_answers(400, 401, 403, 404, 409)},
     )
-    @idempotent
-    @service_action(body=FundingRoundWriteSerializer, created=True)
     def create(self, program: Program, data: dict[str, Any]) -> FundingRound:
         return services.round_save(actor=actor(self.request), program=program, **data)
 
-    @extend_schema(
+    @service_action(
         summary="Change a funding round",
-        request=FundingRoundWriteSerializer,
+        body=FundingRoundWriteSerializer,
+        partial=True,
+        bound=True,
         responses={200: FundingRoundSerializer, **error_answers(400, 401, 403, 404, 409)},
     )
-    @service_action(body=FundingRoundWriteSerializer, partial=True, bound=True)
     def partial_update(self, funding_round: FundingRound, changes: dict[str, Any]) -> FundingRound:
         return services.round_save(
             actor=actor(self.request),
@@ -152,18 +152,19 @@ class ProgramCapViewSet(ProgramChildViewSet):
     def list(self, request: Request, program_code: str) -> Response:
         return self.paginated(self.records(), CapRuleSerializer)
 
-    @extend_schema(
+    @service_action(
         summary="Add a cap rule",
-        request=CapRuleCreateSerializer,
+        body=CapRuleCreateSerializer,
+        created=True,
+        idempotent=True,
         responses={201: CapRuleSerializer, **error_answers(400, 401, 403, 404, 409)},
     )
-    @idempotent
-    @service_action(body=CapRuleCreateSerializer, created=True)
     def create(self, program: Program, data: dict[str, Any]) -> CapRule:
         return services.cap_rule_add(actor=actor(self.request), program=program, **data)
 
-    @extend_schema(summary="Remove a cap rule", responses={204: None, **error_answers(401, 403, 404, 409)})
-    @service_action(answer=None)
+    @service_action(
+        summary="Remove a cap rule", answer=None, responses={204: None, **error_answers(401, 403, 404, 409)}
+    )
     def destroy(self, rule: CapRule, _data: dict[str, Any]) -> None:
         services.cap_rule_remove(actor=actor(self.request), rule=rule)
 
@@ -199,23 +200,24 @@ class ProgramEligibilityRuleViewSet(ProgramChildViewSet):
     def list(self, request: Request, program_code: str) -> Response:
         return self.paginated(self.records(), EligibilityRuleSerializer)
 
-    @extend_schema(
+    @service_action(
         summary="Add an eligibility rule",
         description="Each kind takes its own parameters (see the examples); unknown or missing "
         "parameters are refused with a message.",
-        request=EligibilityRuleCreateSerializer,
+        body=EligibilityRuleCreateSerializer,
+        created=True,
+        idempotent=True,
         responses={201: EligibilityRuleSerializer, **error_answers(400, 401, 403, 404, 409)},
         examples=RULE_EXAMPLES,
     )
-    @idempotent
-    @service_action(body=EligibilityRuleCreateSerializer, created=True)
     def create(self, program: Program, data: dict[str, Any]) -> EligibilityRule:
         return services.eligibility_rule_add(actor=actor(self.request), program=program, **data)
 
-    @extend_schema(
-        summary="Remove an eligibility rule", responses={204: None, **error_answers(401, 403, 404, 409)}
+    @service_action(
+        summary="Remove an eligibility rule",
+        answer=None,
+        responses={204: None, **error_answers(401, 403, 404, 409)},
     )
-    @service_action(answer=None)
     def destroy(self, rule: EligibilityRule, _data: dict[str, Any]) -> None:
         services.eligibility_rule_remove(actor=actor(self.request), rule=rule)
 
@@ -239,20 +241,21 @@ class ProgramCriterionViewSet(ProgramChildViewSet):
     def list(self, request: Request, program_code: str) -> Response:
         return self.paginated(self.records(), ScoringCriterionSerializer)
 
-    @extend_schema(
+    @service_action(
         summary="Add a scoring criterion",
-        request=ScoringCriterionCreateSerializer,
+        body=ScoringCriterionCreateSerializer,
+        created=True,
+        idempotent=True,
         responses={201: ScoringCriterionSerializer, **error_answers(400, 401, 403, 404, 409)},
     )
-    @idempotent
-    @service_action(body=ScoringCriterionCreateSerializer, created=True)
     def create(self, program: Program, data: dict[str, Any]) -> ScoringCriterion:
         return services.scoring_criterion_add(actor=actor(self.request), program=program, **data)
 
-    @extend_schema(
-        summary="Remove a scoring criterion", responses={204: None, **error_answers(401, 403, 404, 409)}
+    @service_action(
+        summary="Remove a scoring criterion",
+        answer=None,
+        responses={204: None, **error_answers(401, 403, 404, 409)},
     )
-    @service_action(answer=None)
     def destroy(self, criterion: ScoringCriterion, _data: dict[str, Any]) -> None:
         services.scoring_criterion_remove(actor=actor(self.request), criterion=criterion)
 
@@ -275,18 +278,18 @@ class ProgramCredentialViewSet(ProgramChildViewSet):
     def list(self, request: Request, program_code: str) -> Response:
         return self.paginated(self.records(), ProgramCredentialSerializer)
 
-    @extend_schema(
+    @service_action(
         summary="Fund a credential, or change its maximum",
         description="201 when the credential is newly listed, 200 when its maximum changed.",
-        request=ProgramCredentialSetSerializer,
+        body=ProgramCredentialSetSerializer,
+        with_request=True,
+        idempotent=True,
         responses={
             201: ProgramCredentialSerializer,
             200: ProgramCredentialSerializer,
             **error_answers(400, 401, 403, 404, 409),
         },
     )
-    @idempotent
-    @service_action(body=ProgramCredentialSetSerializer, with_request=True)
     def create(self, program: Program, data: dict[str, Any]) -> Response:
         credential = data["credential"]
         already_listed, _maximum = program_credential_maximum(program, credential)
@@ -302,10 +305,11 @@ class ProgramCredentialViewSet(ProgramChildViewSet):
             status=status.HTTP_200_OK if already_listed else status.HTTP_201_CREATED,
         )
 
-    @extend_schema(
-        summary="Stop funding a credential", responses={204: None, **error_answers(401, 403, 404, 409)}
+    @service_action(
+        summary="Stop funding a credential",
+        answer=None,
+        responses={204: None, **error_answers(401, 403, 404, 409)},
     )
-    @service_action(answer=None)
     def destroy(self, link: ProgramCredential, _data: dict[str, Any]) -> None:
         services.program_credential_remove(
             actor=actor(self.request), program=self.get_program(), credential=link.credential

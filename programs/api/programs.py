@@ -22,7 +22,6 @@ from core.api import (
     service_action,
     user_may,
 )
-from core.idempotency import idempotent
 from programs import services
 from programs.api_selectors import ProgramFilter, program_api_list, program_budget
 from programs.api_selectors import eligibility_check as check_eligibility
@@ -79,7 +78,7 @@ class ProgramViewSet(JsonViewSet):
         responses={200: ProgramSerializer(many=True), **LIST_ERRORS},
     )
     def list(self, request: Request) -> Response:
-        return self.paginated(self.filter_queryset(self.get_queryset()), ProgramSerializer)
+        return self.filtered_page(ProgramSerializer)
 
     @extend_schema(summary="Read a program", responses={200: ProgramSerializer, **READ_ERRORS})
     def retrieve(self, request: Request, code: str) -> Response:
@@ -88,15 +87,16 @@ class ProgramViewSet(JsonViewSet):
         except Program.DoesNotExist as error:
             raise Http404 from error
 
-    @extend_schema(
+    @service_action(
         summary="Create a draft program",
         description="Program managers only. The creator becomes one of its managers; a budget above "
         "zero is recorded on the ledger as the opening adjustment.",
-        request=ProgramCreateSerializer,
+        check=user_may(can_create_program),
+        body=ProgramCreateSerializer,
+        created=True,
+        idempotent=True,
         responses={201: ProgramSerializer, **error_answers(400, 401, 403)},
     )
-    @idempotent
-    @service_action(check=user_may(can_create_program), body=ProgramCreateSerializer, created=True)
     def create(self, _none: None, data: dict[str, Any]) -> Program:
         return services.program_create(
             actor=actor(self.request),
@@ -106,27 +106,28 @@ class ProgramViewSet(JsonViewSet):
             **data,
         )
 
-    @extend_schema(
+    @service_action(
         summary="Change a program's settings",
         description="The program's managers only. Status, code, currency and budget have their own "
         "endpoints or cannot change.",
-        request=ProgramSettingsSerializer,
+        check=may(can_manage_program),
+        body=ProgramSettingsSerializer,
+        partial=True,
         responses={200: ProgramSerializer, **error_answers(400, 401, 403, 404, 409)},
     )
-    @service_action(check=may(can_manage_program), body=ProgramSettingsSerializer, partial=True)
     def partial_update(self, program: Program, data: dict[str, Any]) -> Program:
         services.program_update(actor=actor(self.request), program=program, **data)
         return program
 
-    @extend_schema(
+    @service_action(
         summary="Move a program to another status",
         description="draft → open or archived; open → closed; closed → open or archived. Opening needs "
         "a funding round and a budget above zero.",
-        request=ProgramTransitionSerializer,
+        detail=True,
+        check=may(can_manage_program),
+        body=ProgramTransitionSerializer,
         responses={200: ProgramSerializer, **error_answers(400, 401, 403, 404, 409)},
     )
-    @action(detail=True, methods=["post"])
-    @service_action(check=may(can_manage_program), body=ProgramTransitionSerializer)
     def transition(self, program: Program, data: dict[str, Any]) -> Program:
         services.program_transition(actor=actor(self.request), program=program, **data)
         return program
@@ -155,16 +156,18 @@ class ProgramViewSet(JsonViewSet):
         }
         return Response(BudgetSerializer(body).data)
 
-    @extend_schema(
+    @service_action(
         summary="Check a profile against the program's eligibility rules",
         description="Returns pass or fail with one plain-language reason per rule. With a credential, "
         "also the most the program could pay for it and the cap that binds. Amounts already awarded "
         "are not known here (no applications yet), so every cap counts as unused.",
-        request=EligibilityCheckSerializer,
+        detail=True,
+        url_path="eligibility-check",
+        body=EligibilityCheckSerializer,
+        with_request=True,
+        answer="present_eligibility",
         responses={200: EligibilityCheckResultSerializer, **error_answers(400, 401, 404)},
     )
-    @action(detail=True, methods=["post"], url_path="eligibility-check")
-    @service_action(body=EligibilityCheckSerializer, with_request=True, answer="present_eligibility")
     def eligibility_check(self, program: Program, data: dict[str, Any]) -> Any:
         credential = data.pop("credential", None)
         return check_eligibility(program, Profile(**data), credential)

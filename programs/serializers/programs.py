@@ -29,24 +29,14 @@ from programs.serializers.program_setup import (
     FundingRoundSerializer,
     ScoringCriterionSerializer,
 )
+from programs.services import PROGRAM_FIELDS
 
 # ---------------------------------------------------------------- programs
 
 
-PROGRAM_SETTING_FIELDS = [
-    "name",
-    "summary",
-    "description",
-    "funding_agency",
-    "payment_model",
-    "applicant_type",
-    "selection_method",
-    "priority_order",
-    "co_payment_percent",
-    "claim_deadline_weeks",
-    "retention_period_months",
-    "training_window_months",
-]
+# The settings the API reads and sets: the service's (programs.services.PROGRAM_FIELDS) but for the
+# claim's evidence and the wage floor, which are set on the program's settings page.
+PROGRAM_SETTING_FIELDS = [name for name in PROGRAM_FIELDS if name not in ("claim_evidence", "wage_floor")]
 
 
 class ProgramSerializer(ModelSerializer):

@@ -307,18 +307,15 @@ class ApplicationViewSet(ReviewActionsMixin, RecordActionsMixin, JsonViewSet):
             raise Conflict(_("This Idempotency-Key was already used with a different request."))
         return answer_write(self._present(record.application_id), done_now=False)
 
-    @extend_schema(
+    @service_action(
         summary="Change a draft",
         description="The applicant only, while it is a draft: credential, amount requested and statement. "
         "Any other field (status, amount_awarded, reviewer, score...) is refused with a 400 naming it.",
-        request=ApplicationUpdateSerializer,
-        responses={200: ApplicationSerializer, **ACTION_ERRORS},
-    )
-    @service_action(
         check=applicant_side_only,
         body=ApplicationUpdateSerializer,
         with_request=True,
         answer="present_to_applicant",
+        responses={200: ApplicationSerializer, **ACTION_ERRORS},
     )
     def partial_update(self, application: Application, data: dict[str, Any]) -> Application:
         if application.status != Application.Status.DRAFT:
@@ -357,15 +354,15 @@ class ApplicationViewSet(ReviewActionsMixin, RecordActionsMixin, JsonViewSet):
 
     # ------------------------------------------------------------ applicant actions
 
-    @extend_schema(
+    @service_action(
         summary="Submit a draft",
         description="The applicant only. Refused with a message if the round has closed, the applicant "
         "is not eligible, the amount is above the maximum, or the credential is already funded for them.",
-        request=None,
+        detail=True,
+        check=applicant_side_only,
+        answer="present_to_applicant",
         responses={200: ApplicationSerializer, **ACTION_ERRORS},
     )
-    @action(detail=True, methods=["post"])
-    @service_action(check=applicant_side_only, answer="present_to_applicant")
     def submit(self, application: Application, _data: dict[str, Any]) -> Application:
         if application.status != Application.Status.DRAFT:
             raise Conflict(
@@ -374,23 +371,25 @@ class ApplicationViewSet(ReviewActionsMixin, RecordActionsMixin, JsonViewSet):
             )
         return services.application_submit(actor=actor(self.request), application=application)
 
-    @extend_schema(
+    @service_action(
         summary="Withdraw an application that is not decided",
-        request=WithdrawSerializer,
+        detail=True,
+        check=applicant_side_only,
+        body=WithdrawSerializer,
+        answer="present_to_applicant",
         responses={200: ApplicationSerializer, **ACTION_ERRORS},
     )
-    @action(detail=True, methods=["post"])
-    @service_action(check=applicant_side_only, body=WithdrawSerializer, answer="present_to_applicant")
     def withdraw(self, application: Application, data: dict[str, Any]) -> Application:
         return services.application_withdraw(actor=actor(self.request), application=application, **data)
 
-    @extend_schema(
+    @service_action(
         summary="Answer a request for more information",
         description="The applicant only; add documents first. The application returns to review.",
-        request=RespondSerializer,
+        detail=True,
+        check=applicant_side_only,
+        body=RespondSerializer,
+        answer="present_to_applicant",
         responses={200: ApplicationSerializer, **ACTION_ERRORS},
     )
-    @action(detail=True, methods=["post"])
-    @service_action(check=applicant_side_only, body=RespondSerializer, answer="present_to_applicant")
     def respond(self, application: Application, data: dict[str, Any]) -> Application:
         return services.application_respond(actor=actor(self.request), application=application, **data)

@@ -64,14 +64,13 @@ class WorkerProfileView(OwnRecordView):
     def get(self, request: Request) -> Response:
         return Response(self.present(request.user))
 
-    @extend_schema(
+    @service_action(
         summary="Replace your worker profile",
         description="Workers only. Every field is required; send an empty string (or null for the date "
         "of birth) to clear one.",
-        request=WorkerProfileSerializer,
+        body=WorkerProfileSerializer,
         responses={200: WorkerProfileSerializer, **error_answers(400, 401, 403)},
     )
-    @service_action(body=WorkerProfileSerializer)
     def put(self, _none: None, data: dict[str, Any]) -> Any:
         services.worker_profile_save(user=actor(self.request), **data)
         return self.request.user
@@ -94,14 +93,13 @@ class DemographicsView(OwnRecordView):
     def get(self, request: Request) -> Response:
         return Response(self.present(request.user))
 
-    @extend_schema(
+    @service_action(
         summary="Replace your demographic answers",
         description="Voluntary: every answer may be blank or prefer_not_to_say. Used only in aggregate "
         "reports with small groups suppressed; never shown to reviewers.",
-        request=DemographicsSerializer,
+        body=DemographicsSerializer,
         responses={200: DemographicsSerializer, **error_answers(400, 401, 403)},
     )
-    @service_action(body=DemographicsSerializer)
     def put(self, _none: None, data: dict[str, Any]) -> Any:
         services.demographics_save(user=actor(self.request), **data)
         return self.request.user

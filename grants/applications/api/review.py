@@ -37,23 +37,27 @@ class ReviewActionsMixin:
     visible: Any
     _present: Any  # the application as the caller may see it, read again
 
-    @extend_schema(
+    @service_action(
         summary="Assign a reviewer",
         description="A manager of the program. A submitted application moves into review.",
-        request=AssignSerializer,
+        detail=True,
+        check=may(can_decide),
+        body=AssignSerializer,
+        answer="present_to_staff",
         responses={200: ApplicationStaffSerializer, **ACTION_ERRORS},
     )
-    @action(detail=True, methods=["post"])
-    @service_action(check=may(can_decide), body=AssignSerializer, answer="present_to_staff")
     def assign(self, application: Application, data: dict[str, Any]) -> Application:
         assignment = services.application_assign(actor=actor(self.request), application=application, **data)
         return assignment.application
 
-    @extend_schema(
+    @service_action(
         summary="Declare whether you have a conflict of interest",
         description="The assigned reviewer, once. A conflict (with a note) recuses them: the application "
         "is then hidden from them.",
-        request=ConflictSerializer,
+        detail=True,
+        url_path="declare-conflict",
+        check=assigned_reviewer_only,
+        body=ConflictSerializer,
         responses={
             200: OpenApiResponse(
                 ApplicationStaffSerializer,
@@ -62,8 +66,6 @@ class ReviewActionsMixin:
             **ACTION_ERRORS,
         },
     )
-    @action(detail=True, methods=["post"], url_path="declare-conflict")
-    @service_action(check=assigned_reviewer_only, body=ConflictSerializer)
     def declare_conflict(self, application: Application, data: dict[str, Any]) -> Response:
         assignment = services.conflict_declare(actor=actor(self.request), application=application, **data)
         if assignment.conflict == ReviewAssignment.Conflict.DECLARED:
@@ -109,38 +111,42 @@ class ReviewActionsMixin:
     def present_review(self, review: Review) -> dict[str, Any]:
         return ReviewSerializer(Review.objects.select_related("assignment__reviewer").get(pk=review.pk)).data
 
-    @extend_schema(
+    @service_action(
         summary="Ask the applicant for more information",
         description="A manager of the program, while the application is in review.",
-        request=RequestInfoSerializer,
+        detail=True,
+        url_path="request-info",
+        check=may(can_decide),
+        body=RequestInfoSerializer,
+        answer="present_to_staff",
         responses={200: ApplicationStaffSerializer, **ACTION_ERRORS},
     )
-    @action(detail=True, methods=["post"], url_path="request-info")
-    @service_action(check=may(can_decide), body=RequestInfoSerializer, answer="present_to_staff")
     def request_info(self, application: Application, data: dict[str, Any]) -> Application:
         information_request = services.application_request_info(
             actor=actor(self.request), application=application, **data
         )
         return information_request.application
 
-    @extend_schema(
+    @service_action(
         summary="Approve, committing the award on the program's budget",
         description="A manager of the program, while the application is in review. Refused with a "
         "message, changing nothing, if the budget, a cap or the no-double-funding rule no longer allows it.",
-        request=ApproveSerializer,
+        detail=True,
+        check=may(can_decide),
+        body=ApproveSerializer,
+        answer="present_to_staff",
         responses={200: ApplicationStaffSerializer, **ACTION_ERRORS},
     )
-    @action(detail=True, methods=["post"])
-    @service_action(check=may(can_decide), body=ApproveSerializer, answer="present_to_staff")
     def approve(self, application: Application, data: dict[str, Any]) -> Application:
         return services.application_approve(actor=actor(self.request), application=application, **data)
 
-    @extend_schema(
+    @service_action(
         summary="Reject, with a reason code and an explanation the applicant reads",
-        request=RejectSerializer,
+        detail=True,
+        check=may(can_decide),
+        body=RejectSerializer,
+        answer="present_to_staff",
         responses={200: ApplicationStaffSerializer, **ACTION_ERRORS},
     )
-    @action(detail=True, methods=["post"])
-    @service_action(check=may(can_decide), body=RejectSerializer, answer="present_to_staff")
     def reject(self, application: Application, data: dict[str, Any]) -> Application:
         return services.application_reject(actor=actor(self.request), application=application, **data)

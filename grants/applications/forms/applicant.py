@@ -17,6 +17,7 @@ from core.demographics import (
     VETERAN_STATUS_CHOICES,
     race_ethnicity_choices,
 )
+from core.forms import DateInput, money_field
 from core.uploads import human_size, validate_upload
 from grants.models import ApplicationDocument
 from programs.models import Credential, Program
@@ -27,25 +28,8 @@ BLANK_CHOICE = [("", _("Choose an answer"))]
 UPLOAD_KINDS = ("pdf", "png", "jpeg")
 
 
-def money_field(label: Any, *, help_text: Any = "") -> forms.CharField:
-    """Money is taken as text and checked by the services (`core.money.to_amount`)."""
-    return forms.CharField(
-        label=label,
-        max_length=32,
-        help_text=help_text,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
-    )
-
-
 def upload_hint() -> str:
     return str(_("A PDF, PNG or JPEG of up to %(limit)s.") % {"limit": human_size(settings.UPLOAD_MAX_BYTES)})
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 # ---------------------------------------------------------------- profile
