@@ -279,32 +279,32 @@ def budget_figures(
     )
 
 
+def _live_status_counts(filters: ReportFilter) -> dict[str, tuple[int, Decimal, Decimal]]:
+    """Applications, money paid and money recovered, by status, read live (as
+    reporting.summaries.status_counts reads them from a summary run)."""
+    rows = (
+        filters.applications()
+        .values("status")
+        .annotate(
+            n=Count("pk"),
+            paid=Coalesce(Sum("amount_paid"), ZERO),
+            recovered=Coalesce(Sum("amount_clawed_back"), ZERO),
+        )
+        .order_by()
+        .values_list("status", "n", "paid", "recovered")
+    )
+    return {status: (n, paid, recovered) for status, n, paid, recovered in rows}
+
+
 def application_figures(filters: ReportFilter, summary: SummaryRun | None = None) -> Applications:
     """Two queries: counts and money by status in one, then the median and 90th percentile of the time
     to decision (in tenths of a day: reporting.summaries.WaitTenths) in one from a summary run, two live."""
-    if summary is not None:
-        by_status = summaries.status_counts(summary, filters)
-        counts = {status: n for status, (n, _paid, _recovered) in by_status.items()}
-        paid = sum((by_status[status][1] for status in AWARDED if status in by_status), ZERO)
-        recovered = sum((by_status[status][2] for status in AWARDED if status in by_status), ZERO)
-    else:
-        rows = filters.applications()
-        grouped = (
-            rows.values("status")
-            .annotate(
-                n=Count("pk"),
-                paid=Coalesce(Sum("amount_paid"), ZERO),
-                recovered=Coalesce(Sum("amount_clawed_back"), ZERO),
-            )
-            .order_by()
-            .values_list("status", "n", "paid", "recovered")
-        )
-        counts, paid, recovered = {}, ZERO, ZERO
-        for status, n, status_paid, status_recovered in grouped:  # one row per status
-            counts[status] = n
-            if status in AWARDED:
-                paid += status_paid
-                recovered += status_recovered
+    by_status = (
+        summaries.status_counts(summary, filters) if summary is not None else _live_status_counts(filters)
+    )
+    counts = {status: n for status, (n, _paid, _recovered) in by_status.items()}
+    paid = sum((by_status[status][1] for status in AWARDED if status in by_status), ZERO)
+    recovered = sum((by_status[status][2] for status in AWARDED if status in by_status), ZERO)
     submitted = sum(counts.values())
     awarded = sum(counts.get(status, 0) for status in AWARDED)
     rejected = counts.get(S.REJECTED, 0)

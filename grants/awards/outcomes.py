@@ -2,7 +2,7 @@
 employers record, and figures staff verify. Each outcome keeps its source; a correction is a new outcome."""
 
 from datetime import date
-from typing import Any
+from typing import Any, Required, TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -31,14 +31,24 @@ COMPLETED = (
 )
 
 
+class OutcomeFields(TypedDict, total=False):
+    """What an outcome says, as a worker or a manager gives it (checked by the service)."""
+
+    employment_status: Required[str]
+    employer_name: str
+    occupation_code: str
+    annual_wage: Any
+    observed_on: Any
+
+
 def _clean_outcome_fields(
     application: Application,
     *,
     employment_status: str,
-    employer_name: str,
-    occupation_code: str,
-    annual_wage: Any,
-    observed_on: Any,
+    employer_name: str = "",
+    occupation_code: str = "",
+    annual_wage: Any = None,
+    observed_on: Any = None,
 ) -> dict[str, Any]:
     errors: dict[str, list[str]] = {}
     if employment_status not in Outcome.EmploymentStatus.values:
@@ -97,12 +107,8 @@ def outcome_report(
     *,
     actor: User,
     application: Application,
-    employment_status: str,
-    employer_name: str = "",
-    occupation_code: str = "",
-    annual_wage: Any = None,
-    observed_on: Any = None,
     follow_up: OutcomeFollowUp | None = None,
+    **given: Unpack[OutcomeFields],
 ) -> Outcome:
     """The worker says how things went after the training, answering a follow-up or on their own.
 
@@ -113,14 +119,7 @@ def outcome_report(
         raise NotAllowed(_("Only the worker who was trained can report their outcome."))
     if locked.status not in COMPLETED:
         raise Conflict(_("Outcomes are asked once completion of the training is verified."))
-    fields = _clean_outcome_fields(
-        locked,
-        employment_status=employment_status,
-        employer_name=employer_name,
-        occupation_code=occupation_code,
-        annual_wage=annual_wage,
-        observed_on=observed_on,
-    )
+    fields = _clean_outcome_fields(locked, **given)
     locked_follow_up = None
     if follow_up is not None:
         locked_follow_up = lock(follow_up)
@@ -153,12 +152,8 @@ def outcome_verify(
     *,
     actor: User,
     application: Application,
-    employment_status: str,
-    employer_name: str = "",
-    occupation_code: str = "",
-    annual_wage: Any = None,
-    observed_on: Any = None,
     quarter_after_completion: int | None = None,
+    **given: Unpack[OutcomeFields],
 ) -> Outcome:
     """A program manager records an outcome checked against a record (wage records, the employer):
     a new outcome with the source "verified"; earlier answers stay as they were."""
@@ -171,14 +166,7 @@ def outcome_verify(
         raise ValidationError(
             {"quarter_after_completion": _("Choose the 2nd or the 4th quarter, or neither.")}
         )
-    fields = _clean_outcome_fields(
-        locked,
-        employment_status=employment_status,
-        employer_name=employer_name,
-        occupation_code=occupation_code,
-        annual_wage=annual_wage,
-        observed_on=observed_on,
-    )
+    fields = _clean_outcome_fields(locked, **given)
     outcome = Outcome.objects.create(
         application=locked,
         worker=locked.applicant,

@@ -7,6 +7,9 @@ an employer that may not see candidates yet (not verified, no active pledge) get
 403 status and nobody listed. Employer-facing pages show a candidate's name, region and verified
 credentials with their skills only: never demographics, contact details, date of birth or applications."""
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -142,57 +145,62 @@ def _back_to_candidates(request: HttpRequest, role: JobRole) -> HttpResponse:
     return redirect(f"{url}?page={page}" if page.isdigit() else url)
 
 
-@require_POST
-def candidate_invite_view(request: HttpRequest, pk: int) -> HttpResponse:
+def _candidate_action(
+    request: HttpRequest,
+    pk: int,
+    form_class: type[InviteForm] | type[HireForm],
+    service: Callable[..., Any],
+    fields: Callable[[Any], dict[str, Any]],
+    success: Callable[[User, JobRole, Any], str],
+) -> HttpResponse:
+    """Act on one candidate of the employer's role (invite, hire) through its form: `fields(form)` are
+    the service's arguments besides the actor, role and worker; `success(worker, role, result)` is the
+    message when it is done. A refusal shows the candidates again, with the form."""
     role = _own_role(request, pk)
     if not can_see_candidates(request.user, role):
         return _candidates_page(request, role)
-    form = InviteForm(request.POST)
+    form = form_class(request.POST)
     if form.is_valid() and (worker := _candidate(form)) is not None:
-        done, _invitation = attempt(
-            form,
-            candidate_invite,
-            actor=signed_in_user(request),
-            job_role=role,
-            worker=worker,
-            message=form.cleaned_data["message"],
+        done, result = attempt(
+            form, service, actor=signed_in_user(request), job_role=role, worker=worker, **fields(form)
         )
         if done:
-            messages.success(
-                request,
-                _("%(name)s is invited to apply for %(role)s. We have sent them a notice.")
-                % {"name": worker.full_name, "role": role.title},
-            )
+            messages.success(request, success(worker, role, result))
             return _back_to_candidates(request, role)
     return _candidates_page(request, role, failed=form)
+
+
+@require_POST
+def candidate_invite_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _candidate_action(
+        request,
+        pk,
+        InviteForm,
+        candidate_invite,
+        lambda form: {"message": form.cleaned_data["message"]},
+        lambda worker, role, _invitation: (
+            _("%(name)s is invited to apply for %(role)s. We have sent them a notice.")
+            % {"name": worker.full_name, "role": role.title}
+        ),
+    )
+
+
+def _hired(worker: User, role: JobRole, result: tuple[Hire, Any]) -> str:
+    _hire, outcome = result
+    text = _(
+        "The hire of %(name)s as %(role)s is recorded. It counts in your pledge as "
+        "employer-reported until staff verify a quarterly report that covers it."
+    ) % {"name": worker.full_name, "role": role.title}
+    if outcome is not None:
+        text += " " + _("It is also recorded as an outcome of their funded training.")
+    return text
 
 
 @require_POST
 def candidate_hire_view(request: HttpRequest, pk: int) -> HttpResponse:
-    role = _own_role(request, pk)
-    if not can_see_candidates(request.user, role):
-        return _candidates_page(request, role)
-    form = HireForm(request.POST)
-    if form.is_valid() and (worker := _candidate(form)) is not None:
-        done, result = attempt(
-            form,
-            candidate_hire_record,
-            actor=signed_in_user(request),
-            job_role=role,
-            worker=worker,
-            **form.service_fields(),
-        )
-        if done:
-            _hire, outcome = result
-            text = _(
-                "The hire of %(name)s as %(role)s is recorded. It counts in your pledge as "
-                "employer-reported until staff verify a quarterly report that covers it."
-            ) % {"name": worker.full_name, "role": role.title}
-            if outcome is not None:
-                text += " " + _("It is also recorded as an outcome of their funded training.")
-            messages.success(request, text)
-            return _back_to_candidates(request, role)
-    return _candidates_page(request, role, failed=form)
+    return _candidate_action(
+        request, pk, HireForm, candidate_hire_record, lambda form: form.service_fields(), _hired
+    )
 
 
 def _hires(request: HttpRequest) -> QuerySet[Hire]:

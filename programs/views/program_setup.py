@@ -2,6 +2,8 @@
 credentials it funds."""
 
 import json
+from collections.abc import Callable
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -30,6 +32,33 @@ from programs.views.common import managed_program
 def _setup_page(program: Program, section: str) -> HttpResponse:
     """Back to one section of the program's setup, after a change."""
     return redirect(f"programs:{section}", code=program.code)
+
+
+def _setting_remove(
+    request: HttpRequest,
+    code: str,
+    pk: int,
+    model: type[CapRule | EligibilityRule | ScoringCriterion],
+    service: Callable[..., None],
+    *,
+    success: str,
+    section: str,
+    field: str = "rule",
+) -> HttpResponse:
+    """Remove one of the program's settings (a cap, a rule, a criterion) by its service, passed as
+    `field`, and go back to its section."""
+    program = managed_program(request, code)
+    setting: dict[str, Any] = {
+        field: get_object_or_404(model._default_manager.select_related("program"), pk=pk, program=program)
+    }
+    return button_action(
+        request,
+        service,
+        actor=signed_in_user(request),
+        success=success,
+        then=_setup_page(program, section),
+        **setting,
+    )
 
 
 @predicate_view_check(can_create_program)
@@ -92,15 +121,8 @@ def _cap_rules_page(request: HttpRequest, program: Program, form: CapRuleForm) -
 @predicate_view_check(can_create_program)
 @require_POST
 def cap_rule_remove(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    program = managed_program(request, code)
-    rule = get_object_or_404(CapRule.objects.select_related("program"), pk=pk, program=program)
-    return button_action(
-        request,
-        services.cap_rule_remove,
-        actor=signed_in_user(request),
-        rule=rule,
-        success=_("Cap removed."),
-        then=_setup_page(program, "cap_rules"),
+    return _setting_remove(
+        request, code, pk, CapRule, services.cap_rule_remove, success=_("Cap removed."), section="cap_rules"
     )
 
 
@@ -150,15 +172,14 @@ def _eligibility_rules_page(
 @predicate_view_check(can_create_program)
 @require_POST
 def eligibility_rule_remove(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    program = managed_program(request, code)
-    rule = get_object_or_404(EligibilityRule.objects.select_related("program"), pk=pk, program=program)
-    return button_action(
+    return _setting_remove(
         request,
+        code,
+        pk,
+        EligibilityRule,
         services.eligibility_rule_remove,
-        actor=signed_in_user(request),
-        rule=rule,
         success=_("Eligibility rule removed."),
-        then=_setup_page(program, "eligibility_rules"),
+        section="eligibility_rules",
     )
 
 
@@ -191,15 +212,15 @@ def scoring_criteria(request: HttpRequest, code: str) -> HttpResponse:
 @predicate_view_check(can_create_program)
 @require_POST
 def scoring_criterion_remove(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    program = managed_program(request, code)
-    criterion = get_object_or_404(ScoringCriterion.objects.select_related("program"), pk=pk, program=program)
-    return button_action(
+    return _setting_remove(
         request,
+        code,
+        pk,
+        ScoringCriterion,
         services.scoring_criterion_remove,
-        actor=signed_in_user(request),
-        criterion=criterion,
         success=_("Scoring criterion removed."),
-        then=_setup_page(program, "scoring_criteria"),
+        section="scoring_criteria",
+        field="criterion",
     )
 
 

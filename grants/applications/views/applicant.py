@@ -19,6 +19,7 @@ from accounts.permissions import has_any_role, require
 from accounts.roles import Role
 from core.pagination import paginate
 from grants.applications import selectors
+from grants.applications.views.common import EVENT_LABELS_BOTH_SIDES
 from grants.applications.views.sections import applicant_sections
 from grants.models import Application
 from grants.permissions import can_apply
@@ -165,25 +166,12 @@ LIST_NEXT_STEP: dict[str, Any] = {
 }
 
 EVENT_LABELS: dict[str, Any] = {
-    "created": gettext_lazy("Draft started"),
+    **EVENT_LABELS_BOTH_SIDES,
     "submitted": gettext_lazy("Application submitted"),
     "withdrawn": gettext_lazy("Application withdrawn"),
-    "document_added": gettext_lazy("Document added"),
-    "review_started": gettext_lazy("Review started"),
-    "more_info_requested": gettext_lazy("More information requested"),
     "more_info_provided": gettext_lazy("You answered our question"),
-    "approved": gettext_lazy("Approved"),
-    "rejected": gettext_lazy("Not approved"),
-    "enrolled": gettext_lazy("Enrolment confirmed"),
-    "completion_claimed": gettext_lazy("Completion claimed"),
-    "completion_verified": gettext_lazy("Completion verified"),
-    "completion_rejected": gettext_lazy("Completion claim not accepted"),
-    "cancelled": gettext_lazy("Award cancelled"),
-    "expired": gettext_lazy("Award expired"),
     "outcome_reported": gettext_lazy("You told us how things went"),
     "payment_scheduled": gettext_lazy("Payment scheduled"),
-    "paid": gettext_lazy("Paid"),
-    "clawed_back": gettext_lazy("Money recovered"),
 }
 
 

@@ -6,7 +6,9 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.permissions import get_visible_or_404
 from core.views import signed_in_user
@@ -15,6 +17,24 @@ from grants.permissions import applications_visible_to, is_applicant_side
 
 APPLICANT_RELATED = ("program", "credential__provider", "funding_round")
 STAFF_RELATED = ("program", "credential", "funding_round")
+
+# What an application's events are called on both its pages (each page adds or words others its own way).
+EVENT_LABELS_BOTH_SIDES: dict[str, Promise] = {
+    "created": gettext_lazy("Draft started"),
+    "document_added": gettext_lazy("Document added"),
+    "review_started": gettext_lazy("Review started"),
+    "more_info_requested": gettext_lazy("More information requested"),
+    "approved": gettext_lazy("Approved"),
+    "rejected": gettext_lazy("Not approved"),
+    "enrolled": gettext_lazy("Enrolment confirmed"),
+    "completion_claimed": gettext_lazy("Completion claimed"),
+    "completion_verified": gettext_lazy("Completion verified"),
+    "completion_rejected": gettext_lazy("Completion claim not accepted"),
+    "cancelled": gettext_lazy("Award cancelled"),
+    "expired": gettext_lazy("Award expired"),
+    "paid": gettext_lazy("Paid"),
+    "clawed_back": gettext_lazy("Money recovered"),
+}
 
 
 def back(application: Application) -> HttpResponse:

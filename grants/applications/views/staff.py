@@ -41,7 +41,7 @@ from grants.applications.forms.staff import (
     StaffCommentForm,
 )
 from grants.applications.selectors import application_detail, review_queue, timeline
-from grants.applications.views.common import back, staff_application
+from grants.applications.views.common import EVENT_LABELS_BOTH_SIDES, back, staff_application
 from grants.applications.views.sections import staff_sections
 from grants.models import Application, ApplicationEvent, Review, ReviewAssignment, WorkerProfile
 from grants.permissions import (
@@ -80,28 +80,15 @@ CONFLICT_TAGS: dict[str, str] = {
     ReviewAssignment.Conflict.DECLARED: "tag--red",
 }
 EVENT_LABELS: dict[str, Promise] = {
-    "created": gettext_lazy("Draft started"),
+    **EVENT_LABELS_BOTH_SIDES,
     "submitted": gettext_lazy("Submitted"),
     "withdrawn": gettext_lazy("Withdrawn"),
-    "document_added": gettext_lazy("Document added"),
-    "review_started": gettext_lazy("Review started"),
     "reviewer_assigned": gettext_lazy("Reviewer assigned"),
     "conflict_declared": gettext_lazy("Conflict of interest declared"),
     "no_conflict_declared": gettext_lazy("No conflict of interest declared"),
     "review_submitted": gettext_lazy("Review submitted"),
-    "more_info_requested": gettext_lazy("More information requested"),
     "more_info_provided": gettext_lazy("Applicant answered"),
-    "approved": gettext_lazy("Approved"),
-    "rejected": gettext_lazy("Not approved"),
-    "enrolled": gettext_lazy("Enrolment confirmed"),
-    "completion_claimed": gettext_lazy("Completion claimed"),
-    "completion_verified": gettext_lazy("Completion verified"),
-    "completion_rejected": gettext_lazy("Completion claim not accepted"),
     "payment_scheduled": gettext_lazy("Payment approved and scheduled"),
-    "paid": gettext_lazy("Paid"),
-    "clawed_back": gettext_lazy("Money recovered"),
-    "cancelled": gettext_lazy("Award cancelled"),
-    "expired": gettext_lazy("Award expired"),
     "outcome_reported": gettext_lazy("Outcome reported by the worker"),
     "outcome_verified": gettext_lazy("Verified outcome recorded"),
 }

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts.permissions import predicate_view_check
 from core.pagination import paginate
-from core.views import attempt, call_with_message, signed_in_user
+from core.views import attempt, button_action, call_with_message, signed_in_user
 from grants.models import Payment, PaymentBatch
 from grants.payments import services as services_payments
 from grants.payments.forms import BatchCreateForm, BatchFilterForm, ProgramCurrencyFilterForm, ReasonForm
@@ -193,20 +193,16 @@ def batch_discard(request: HttpRequest, pk: int) -> HttpResponse:
     batch = batch_for(pk)
     form = ReasonForm(request.POST or None, prefix="discard")
     if request.method == "POST" and form.is_valid():
-        done, _batch = call_with_message(
+        return button_action(
             request,
             services_payments.payment_batch_discard,
             forbidden_as_message=True,
             actor=signed_in_user(request),
             batch=batch,
             reason=form.cleaned_data["reason"],
+            success=_("Batch %(ref)s is discarded; its payments wait for another batch.")
+            % {"ref": batch.reference},
+            then=redirect("grants:batch_detail", pk=batch.pk),
         )
-        if done:
-            messages.success(
-                request,
-                _("Batch %(ref)s is discarded; its payments wait for another batch.")
-                % {"ref": batch.reference},
-            )
-        return redirect("grants:batch_detail", pk=batch.pk)
     decorate_batch(batch)
     return render(request, "grants/finance/batch_discard.html", {"batch": batch, "form": form})
