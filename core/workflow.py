@@ -65,19 +65,15 @@ def check_move(record: models.Model, to_status: str) -> None:
 
 
 @cache
-def _shape(model: type[models.Model]) -> tuple[bool, tuple[type[models.Model], str, frozenset[str]] | None]:
-    """Read once per model: whether it has `updated_at`, and its event model, foreign key and fields."""
+def _shape(model: type[models.Model]) -> tuple[bool, tuple[type[models.Model], str] | None]:
+    """Read once per model: whether it has `updated_at`, and its event model (a core.models.StatusEvent:
+    a house rule checks it) with its foreign key to the record."""
     has_updated_at = any(field.name == "updated_at" for field in model._meta.concrete_fields)
     spec = model.WORKFLOW_EVENT  # type: ignore[attr-defined]
     if spec is None:
         return has_updated_at, None
     label, subject = spec
-    event_model = apps.get_model(label)
-    return has_updated_at, (
-        event_model,
-        subject,
-        frozenset(field.name for field in event_model._meta.get_fields()),
-    )
+    return has_updated_at, (apps.get_model(label), subject)
 
 
 def transition(
@@ -105,20 +101,17 @@ def transition(
     record.save(update_fields=list(dict.fromkeys(update)))
     if spec is None:
         return None
-    event_model, subject, names = spec
-    row: dict[str, Any] = {
-        subject: record,
-        "actor": actor,
-        "from_status": from_status,
-        "to_status": to_status,
-        "reason": reason,
+    event_model, subject = spec
+    return event_model._default_manager.create(
+        **{subject: record},
+        actor=actor,
+        action=action or to_status,
+        from_status=from_status,
+        to_status=to_status,
+        reason=reason,
+        payload=payload or {},
         **event_fields,
-    }
-    if "action" in names:
-        row["action"] = action or to_status
-    if "payload" in names:
-        row["payload"] = payload or {}
-    return event_model._default_manager.create(**row)
+    )
 
 
 # The one order in which a write takes row locks (ADR 0009): a service that needs several rows locked

@@ -4,7 +4,6 @@ reinstate them."""
 from typing import Any
 
 from django.db.models import QuerySet
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -23,7 +22,6 @@ from core.api import (
     service_action,
     user_may,
 )
-from core.exceptions import Conflict
 from employers import services
 from employers.api.common import EMPLOYER_SIDE_ROLES, staff_only
 from employers.filters import EmployerFilter
@@ -134,7 +132,5 @@ class EmployerViewSet(JsonViewSet):
         responses={200: EmployerSerializer, **ACTION_ERRORS},
     )
     def reinstate(self, employer: Employer, data: dict[str, Any]) -> Employer:
-        if employer.status != Employer.Status.SUSPENDED:
-            raise Conflict(_("Only a suspended employer can be reinstated."))
-        services.employer_verify(actor=actor(self.request), employer=employer, **data)
+        services.employer_reinstate(actor=actor(self.request), employer=employer, **data)
         return employer

@@ -8,7 +8,7 @@ Lock order: employer, then pledge, then progress report.
 
 The services, split by area (import them from here: `from employers.services import pledge_submit`):
 
-- employers: employer_register, employer_update, employer_verify, employer_suspend
+- employers: employer_register, employer_update, employer_verify, employer_reinstate, employer_suspend
 - representatives: representative_invite, invitation_accept, representative_remove
 - pledges: pledge_create, pledge_update, pledge_submit, pledge_activate, pledge_return, pledge_withdraw,
   pledge_fulfil, pledges_lapse_due (and the windows a pledge's dates must fall in)
@@ -25,6 +25,7 @@ from employers.services.employers import (
     DUPLICATE_REGISTRATION_MESSAGE,
     EMPLOYER_FIELDS,
     employer_register,
+    employer_reinstate,
     employer_suspend,
     employer_update,
     employer_verify,
@@ -74,6 +75,7 @@ __all__ = [
     "employer_register",
     "employer_suspend",
     "employer_update",
+    "employer_reinstate",
     "employer_verify",
     "hire_record",
     "invitation_accept",

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from core.exceptions import require
+from core.exceptions import Conflict, require
 from core.workflow import lock, transition
 from employers.models import Employer, Representative, normalize_registration_number
 from employers.permissions import can_register_employer, can_verify_employers, is_active_representative
@@ -126,9 +126,13 @@ def employer_update(*, actor: User, employer: Employer, **fields: Any) -> Employ
     return locked
 
 
-def _employer_move(employer: Employer, to_status: str, *, actor: User, action: str, reason: str) -> Employer:
+def _employer_move(
+    employer: Employer, to_status: str, *, actor: User, action: str, reason: str, only_from: str = ""
+) -> Employer:
     locked = lock(employer)
     require(can_verify_employers(actor))
+    if only_from and locked.status != only_from:
+        raise Conflict(_("Only a suspended employer can be reinstated."))
     fields: tuple[str, ...] = ()
     if to_status == ES.VERIFIED:
         locked.verified_at = timezone.now()
@@ -143,7 +147,20 @@ def employer_verify(*, actor: User, employer: Employer, reason: str = "") -> Emp
 
     Side effects: an event; a notice to each active representative.
     """
-    locked = _employer_move(employer, ES.VERIFIED, actor=actor, action="verified", reason=reason.strip())
+    return _verified(employer, actor=actor, reason=reason)
+
+
+@transaction.atomic
+def employer_reinstate(*, actor: User, employer: Employer, reason: str = "") -> Employer:
+    """Staff lift a suspension (suspended → verified; refused, as judged under the row lock, for an
+    employer that is not suspended). Side effects: as employer_verify."""
+    return _verified(employer, actor=actor, reason=reason, only_from=ES.SUSPENDED)
+
+
+def _verified(employer: Employer, *, actor: User, reason: str, only_from: str = "") -> Employer:
+    locked = _employer_move(
+        employer, ES.VERIFIED, actor=actor, action="verified", reason=reason.strip(), only_from=only_from
+    )
     _tell_representatives(
         locked,
         _("%(name)s is verified on SkillsFund") % {"name": locked.display_name},

@@ -230,7 +230,7 @@ def employer_suspend(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def employer_reinstate(request: HttpRequest, pk: int) -> HttpResponse:
     return _staff_decision(
-        request, pk, "reinstate", services.employer_verify, _("The employer is reinstated and verified.")
+        request, pk, "reinstate", services.employer_reinstate, _("The employer is reinstated and verified.")
     )
 
 

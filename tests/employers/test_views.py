@@ -712,6 +712,17 @@ def test_staff_verify_suspend_and_reinstate_with_history(client) -> None:
     assert employer.events.count() == events
 
 
+def test_reinstating_is_only_for_a_suspended_employer(client) -> None:
+    employer = EmployerFactory(status=Employer.Status.PENDING)
+    client.force_login(user_with_role(Role.PROGRAM_MANAGER))
+    reinstate = reverse("employers:employer_reinstate", args=[employer.pk])
+    response = client.post(reinstate, {"reinstate-reason": "Looks fine."})
+    assert response.status_code == 400  # refused by the service, as a stale verify is
+    employer.refresh_from_db()
+    assert employer.status == Employer.Status.PENDING
+    assert employer.events.count() == 0
+
+
 def test_employer_list_filters(client) -> None:
     EmployerFactory(legal_name="Alpha Metals LLC", trading_name="", naics_code="331110", size_class="201+")
     EmployerFactory(legal_name="Beta Clinics LLC", trading_name="", naics_code="621111", status="pending")
